@@ -1,0 +1,404 @@
+import { debuglog } from "node:util";
+import { GlobusSDKUsageError } from "../errors.ts";
+import { SDK_PRODUCT, SDK_VERSION } from "../version.ts";
+import { assertSecureUrl, encodeQuery, joinUrl } from "./encoding.ts";
+import {
+  type APIErrorClass,
+  GlobusAPIError,
+  MalformedResponseError,
+  NetworkError,
+  RequestAbortedError,
+  TimeoutError,
+} from "./errors.ts";
+import { isSecretField, redactUrl, scrubSecrets } from "./redact.ts";
+import type { Authorizer, GlobusResponse, HTTPMethod, RequestOptions } from "./types.ts";
+
+const debug = debuglog("globus-sdk");
+
+/** Statuses worth another attempt: throttling and transient server trouble. */
+export const RETRYABLE_STATUSES: ReadonlySet<number> = new Set([429, 500, 502, 503, 504]);
+const IDEMPOTENT_METHODS: ReadonlySet<string> = new Set([
+  "GET",
+  "HEAD",
+  "PUT",
+  "DELETE",
+  "OPTIONS",
+]);
+/** Connection errors raised before any byte of the request left this machine. */
+const NOT_SENT_CODES: ReadonlySet<string> = new Set([
+  "ECONNREFUSED",
+  "ENOTFOUND",
+  "EAI_AGAIN",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+]);
+
+/** Retry policy. Delays grow exponentially with full jitter, and `Retry-After` wins when sent. */
+export interface RetryOptions {
+  /** Total attempts, the first included. Default 5. */
+  maxAttempts?: number;
+  /** Delay scale for the first retry, in ms. Default 250. */
+  baseDelayMs?: number;
+  /** Upper bound of one computed delay, in ms. Default 10,000. */
+  maxDelayMs?: number;
+  /** Upper bound for a server's `Retry-After`, in ms. Default 60,000. */
+  maxRetryAfterMs?: number;
+}
+
+/** How a transport is built. */
+export interface TransportOptions {
+  /** The service's base URL; https, or http on loopback only. */
+  baseUrl: string;
+  authorizer?: Authorizer | undefined;
+  /** Per-attempt timeout in ms. Default: `GLOBUS_SDK_HTTP_TIMEOUT` (seconds) or 60 s. */
+  timeout?: number | undefined;
+  retry?: RetryOptions | undefined;
+  /** Appended to the User-Agent, as Globus's SDKs do with an app name. */
+  appName?: string | undefined;
+  /** The error class for this service's error responses. */
+  errorClass?: APIErrorClass | undefined;
+  /** Headers sent with every request. */
+  headers?: Record<string, string> | undefined;
+}
+
+function defaultTimeoutMs(): number {
+  const fromEnv = process.env["GLOBUS_SDK_HTTP_TIMEOUT"];
+  if (fromEnv !== undefined && fromEnv !== "") {
+    const seconds = Number(fromEnv);
+    if (Number.isFinite(seconds) && seconds > 0) return seconds * 1000;
+  }
+  return 60_000;
+}
+
+/** `Retry-After` in ms: delta-seconds or an HTTP date. */
+export function parseRetryAfter(value: string | null, nowMs = Date.now()): number | undefined {
+  if (value === null || value.trim() === "") return undefined;
+  const trimmed = value.trim();
+  if (/^\d+(\.\d+)?$/.test(trimmed)) return Number(trimmed) * 1000;
+  const date = Date.parse(trimmed);
+  if (Number.isNaN(date)) return undefined;
+  return Math.max(0, date - nowMs);
+}
+
+function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) {
+      reject(signal.reason);
+      return;
+    }
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal?.reason);
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener("abort", onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener("abort", onAbort, { once: true });
+  });
+}
+
+function errorCode(error: unknown): string | undefined {
+  let current: unknown = error;
+  for (let depth = 0; depth < 4 && current; depth++) {
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === "string") return code;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return undefined;
+}
+
+/** The User-Agent this SDK sends, with the app name appended when given. */
+export function userAgent(appName?: string): string {
+  const base = `${SDK_PRODUCT}/${SDK_VERSION} node/${process.versions.node}`;
+  return appName ? `${base}/${appName}` : base;
+}
+
+/** `X-Globus-Client-Info` in Globus's `key=value,key=value` format. */
+export const CLIENT_INFO = `product=${SDK_PRODUCT},version=${SDK_VERSION}`;
+
+interface AttemptFailure {
+  error: Error;
+  retryable: boolean;
+  delayMs?: number | undefined;
+}
+
+/**
+ * The one request pipeline under every client: URL building, JSON and form bodies,
+ * default headers, authorization with a single 401 recovery, timeouts, caller aborts,
+ * retries with backoff, typed errors, and credential-free debug logs
+ * (`NODE_DEBUG=globus-sdk`).
+ */
+export class Transport {
+  readonly baseUrl: string;
+  readonly authorizer: Authorizer | undefined;
+  readonly timeoutMs: number;
+  readonly appName: string | undefined;
+  readonly #errorClass: APIErrorClass;
+  readonly #retry: Required<RetryOptions>;
+  readonly #headers: Record<string, string>;
+
+  constructor(options: TransportOptions) {
+    assertSecureUrl(options.baseUrl);
+    this.baseUrl = options.baseUrl.endsWith("/") ? options.baseUrl : `${options.baseUrl}/`;
+    this.authorizer = options.authorizer;
+    this.timeoutMs = options.timeout ?? defaultTimeoutMs();
+    this.appName = options.appName;
+    this.#errorClass = options.errorClass ?? GlobusAPIError;
+    this.#retry = {
+      maxAttempts: options.retry?.maxAttempts ?? 5,
+      baseDelayMs: options.retry?.baseDelayMs ?? 250,
+      maxDelayMs: options.retry?.maxDelayMs ?? 10_000,
+      maxRetryAfterMs: options.retry?.maxRetryAfterMs ?? 60_000,
+    };
+    if (!Number.isInteger(this.#retry.maxAttempts) || this.#retry.maxAttempts < 1) {
+      throw new GlobusSDKUsageError("retry.maxAttempts must be a whole number of at least 1.");
+    }
+    if (!(this.timeoutMs > 0))
+      throw new GlobusSDKUsageError("timeout must be a positive number of milliseconds.");
+    this.#headers = {
+      "User-Agent": userAgent(options.appName),
+      "X-Globus-Client-Info": CLIENT_INFO,
+      ...options.headers,
+    };
+  }
+
+  /** Sends a request and resolves with the decoded response, or throws a typed error. */
+  async request<T = unknown>(options: RequestOptions): Promise<GlobusResponse<T>> {
+    const method: HTTPMethod = options.method ?? "GET";
+    const query = encodeQuery(options.query);
+    const baseUrl = joinUrl(this.baseUrl, options.path);
+    if (baseUrl === options.path) assertSecureUrl(baseUrl, "request URL");
+    const url = query ? `${baseUrl}${baseUrl.includes("?") ? "&" : "?"}${query}` : baseUrl;
+    const authorizer = options.authorizer === undefined ? this.authorizer : options.authorizer;
+    const secrets: string[] = [];
+    const headers: Record<string, string> = { ...this.#headers, ...options.headers };
+    let body: string | undefined;
+    if (options.form !== undefined) {
+      const form = new URLSearchParams();
+      for (const [key, value] of Object.entries(options.form)) {
+        if (value === undefined) continue;
+        form.append(key, value);
+        if (isSecretField(key)) secrets.push(value);
+      }
+      body = form.toString();
+      headers["Content-Type"] = "application/x-www-form-urlencoded";
+    } else if (options.body !== undefined) {
+      body = JSON.stringify(options.body);
+      headers["Content-Type"] = "application/json";
+    }
+    for (const [name, value] of Object.entries(headers)) {
+      if (name.toLowerCase() === "authorization") secrets.push(value);
+    }
+    const maxAttempts = options.maxAttempts ?? this.#retry.maxAttempts;
+    const timeoutMs = options.timeout ?? this.timeoutMs;
+    const canResend = IDEMPOTENT_METHODS.has(method) || options.retrySafe === true;
+    if (query) {
+      for (const [key, value] of new URLSearchParams(query)) {
+        if (isSecretField(key)) secrets.push(value);
+      }
+    }
+    if (options.path.includes("?")) {
+      for (const [key, value] of new URL(baseUrl).searchParams) {
+        if (isSecretField(key)) secrets.push(value);
+      }
+    }
+    const scrub = (text: string) => scrubSecrets(text, secrets);
+    let recoveredFrom401 = false;
+
+    for (let attempt = 1; ; attempt++) {
+      if (options.signal?.aborted) throw this.#aborted(method, url, options.signal);
+      if (authorizer && !hasHeader(options.headers, "authorization")) {
+        const value = await authorizer.getAuthorizationHeader();
+        if (value === undefined) delete headers["Authorization"];
+        else {
+          headers["Authorization"] = value;
+          secrets.push(value);
+        }
+      }
+      const started = performance.now();
+      const outcome = await this.#attempt<T>(
+        method,
+        url,
+        headers,
+        body,
+        timeoutMs,
+        options.signal,
+        scrub,
+        canResend,
+      );
+      const elapsed = (performance.now() - started).toFixed(1);
+      if ("response" in outcome) {
+        const response = outcome.response;
+        if (debug.enabled) {
+          debug(
+            `${method} ${scrub(redactUrl(url))} -> ${response.status} in ${elapsed}ms (attempt ${attempt})`,
+          );
+        }
+        if (response.status === 401 && authorizer && !recoveredFrom401) {
+          recoveredFrom401 = true;
+          if (await authorizer.handleMissingAuthorization()) {
+            debug("401: the authorizer recovered; retrying once");
+            attempt--;
+            continue;
+          }
+        }
+        if (response.status < 400) return response;
+        const failure: AttemptFailure = {
+          error: new this.#errorClass({
+            method,
+            url: redactUrl(url),
+            httpStatus: response.status,
+            headers: response.headers,
+            text: response.text,
+            data: response.data,
+            scrub,
+          }),
+          retryable: RETRYABLE_STATUSES.has(response.status) && canResend,
+          delayMs: parseRetryAfter(response.headers.get("retry-after")),
+        };
+        await this.#maybeWait(failure, attempt, maxAttempts, options.signal, method, url);
+        continue;
+      }
+      if (debug.enabled) {
+        debug(
+          `${method} ${scrub(redactUrl(url))} -> ${outcome.failure.error.name} in ${elapsed}ms (attempt ${attempt})`,
+        );
+      }
+      await this.#maybeWait(outcome.failure, attempt, maxAttempts, options.signal, method, url);
+    }
+  }
+
+  /** Throws the failure's error unless another attempt is allowed, in which case it waits. */
+  async #maybeWait(
+    failure: AttemptFailure,
+    attempt: number,
+    maxAttempts: number,
+    signal: AbortSignal | undefined,
+    method: string,
+    url: string,
+  ): Promise<void> {
+    if (!failure.retryable || attempt >= maxAttempts) throw failure.error;
+    const backoff = Math.min(this.#retry.maxDelayMs, this.#retry.baseDelayMs * 2 ** (attempt - 1));
+    const delay =
+      failure.delayMs !== undefined
+        ? Math.min(failure.delayMs, this.#retry.maxRetryAfterMs)
+        : Math.random() * backoff;
+    debug(`retrying in ${Math.round(delay)}ms`);
+    try {
+      await sleep(delay, signal);
+    } catch {
+      throw this.#aborted(method, url, signal!);
+    }
+  }
+
+  #aborted(method: string, url: string, signal: AbortSignal): RequestAbortedError {
+    return new RequestAbortedError(`${method} ${redactUrl(url)} was aborted by the caller.`, {
+      cause: signal.reason,
+    });
+  }
+
+  async #attempt<T>(
+    method: string,
+    url: string,
+    headers: Record<string, string>,
+    body: string | undefined,
+    timeoutMs: number,
+    callerSignal: AbortSignal | undefined,
+    scrub: (text: string) => string,
+    canResend: boolean,
+  ): Promise<{ response: GlobusResponse<T> } | { failure: AttemptFailure }> {
+    // One controller per attempt: cheaper than AbortSignal.any + AbortSignal.timeout,
+    // which matters on the hot path of every call.
+    const controller = new AbortController();
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      controller.abort();
+    }, timeoutMs);
+    const onCallerAbort = () => controller.abort();
+    callerSignal?.addEventListener("abort", onCallerAbort, { once: true });
+    let response: Response;
+    let text: string;
+    try {
+      response = await fetch(url, {
+        method,
+        headers,
+        body: body ?? null,
+        signal: controller.signal,
+      });
+      text = await response.text();
+    } catch (error) {
+      const shownUrl = scrub(redactUrl(url));
+      if (callerSignal?.aborted) {
+        return { failure: { error: this.#aborted(method, url, callerSignal), retryable: false } };
+      }
+      if (timedOut) {
+        return {
+          failure: {
+            error: new TimeoutError(`${method} ${shownUrl} timed out after ${timeoutMs}ms.`, {
+              method,
+              url: shownUrl,
+              timeoutMs,
+            }),
+            retryable: canResend,
+          },
+        };
+      }
+      const code = errorCode(error);
+      const detail = code ?? (error instanceof Error ? scrub(error.message) : "unknown error");
+      return {
+        failure: {
+          error: new NetworkError(`${method} ${shownUrl} failed: ${detail}.`, {
+            method,
+            url: shownUrl,
+            cause: code ? { code } : undefined,
+          }),
+          retryable: canResend || (code !== undefined && NOT_SENT_CODES.has(code)),
+        },
+      };
+    } finally {
+      clearTimeout(timer);
+      callerSignal?.removeEventListener("abort", onCallerAbort);
+    }
+    const shownUrl = url.includes("?") ? scrub(redactUrl(url)) : url;
+    let data: unknown;
+    if (text.length > 0 && isJson(response.headers.get("content-type"))) {
+      try {
+        data = JSON.parse(text);
+      } catch {
+        const error = new MalformedResponseError(
+          `${method} ${shownUrl} returned HTTP ${response.status} with a body that is not valid JSON (${text.length} bytes).`,
+          { method, url: shownUrl },
+        );
+        // An error status with a broken body is still that error; a success status is not.
+        if (response.status < 400) return { failure: { error, retryable: canResend } };
+      }
+    }
+    return {
+      response: {
+        method,
+        url: shownUrl,
+        status: response.status,
+        headers: response.headers,
+        data: data as T,
+        text,
+        requestId:
+          response.headers.get("x-request-id") ??
+          (typeof (data as { request_id?: unknown })?.request_id === "string"
+            ? (data as { request_id: string }).request_id
+            : undefined),
+      },
+    };
+  }
+}
+
+function isJson(contentType: string | null): boolean {
+  return contentType !== null && /[/+]json\b/i.test(contentType);
+}
+
+function hasHeader(headers: Record<string, string> | undefined, name: string): boolean {
+  if (!headers) return false;
+  for (const key of Object.keys(headers)) if (key.toLowerCase() === name) return true;
+  return false;
+}
