@@ -179,5 +179,7 @@ export interface ServiceModule {
   readonly name: string;
   /** The `GLOBUS_SDK_SERVICE_URL_<X>` service name, if it differs from `name`. */
   readonly envName?: string;
+  /** How the core shapes its own errors (404, 405, bad JSON, injected faults) for this service. */
+  readonly errorFormat?: ErrorBodyFormatter;
   register(router: ServiceRouter, context: EmulatorContext): void;
 }

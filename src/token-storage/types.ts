@@ -33,6 +33,12 @@ export interface TokenResponseLike {
   readonly idToken: string | undefined;
   /** Validates and decodes the id_token. */
   decodeIdToken(): Promise<IdTokenClaims>;
+  /**
+   * True for the response to a refresh_token grant. Such a response has no id_token, so
+   * storage keeps the identity already stored instead of recording none. (Added for
+   * storage; optional, so existing implementers are unaffected.)
+   */
+  readonly isRefreshResponse?: boolean;
 }
 
 /**

@@ -1,4 +1,5 @@
 import { GlobusSDKError } from "../errors.ts";
+import { type GARE, parseGare } from "../gare/gare.ts";
 
 /** One entry of a Globus `errors[]` list. */
 export interface GlobusSubError {
@@ -152,6 +153,14 @@ export class GlobusAPIError extends GlobusSDKError {
     this.headers = init.headers;
     this.text = scrub(init.text);
     this.data = data;
+  }
+
+  /**
+   * The authorization requirements error (GARE) in this response, in any of Globus's
+   * variants, or null. Pass its `authorization_parameters` to `app.login({ authParams })`.
+   */
+  gare(): GARE | null {
+    return parseGare(this.data);
   }
 }
 

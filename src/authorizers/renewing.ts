@@ -1,0 +1,232 @@
+import { MalformedTokenResponseError, type ReLoginRequiredError } from "../auth/errors.ts";
+import type { OAuthTokenResponse } from "../auth/token-response.ts";
+import { GlobusSDKUsageError } from "../errors.ts";
+import type { TokenData } from "../token-storage/types.ts";
+import type { Authorizer } from "../transport/types.ts";
+
+/** Tokens another holder (a storage shared with a sibling process) may already have. */
+export interface StoredTokens {
+  accessToken: string;
+  /** Epoch seconds. */
+  expiresAt: number;
+  refreshToken?: string | undefined;
+}
+
+/** Options every renewing authorizer takes. */
+export interface RenewingAuthorizerOptions {
+  /** A current access token, used until it comes within the margin of `expiresAt`. */
+  accessToken?: string | undefined;
+  /** When `accessToken` expires, epoch seconds. Without it the token is renewed on first use. */
+  expiresAt?: number | undefined;
+  /** Seconds before expiry at which the token is renewed ahead of time. Default 60. */
+  refreshMarginSeconds?: number | undefined;
+  /** The clock, epoch seconds. Default: the login client's clock, else wall time. */
+  now?: (() => number) | undefined;
+  /** Which resource server's token to take when a response holds several. */
+  resourceServer?: string | undefined;
+  /**
+   * Called (and awaited) with every new token response, so the app can store it. All
+   * callers waiting for the renewal wait for this too.
+   */
+  onRefresh?: ((response: OAuthTokenResponse) => void | Promise<void>) | undefined;
+  /**
+   * Called before each renewal, so the app can re-read its storage: when another process
+   * has renewed already, its fresh tokens are adopted and no grant is sent.
+   */
+  beforeRefresh?: (() => Promise<StoredTokens | undefined>) | undefined;
+}
+
+const WALL_CLOCK = () => Date.now() / 1000;
+
+/**
+ * The engine of authorizers whose tokens expire: renews ahead of expiry, shares one
+ * renewal among all concurrent callers (single-flight), and turns an unrecoverable grant
+ * error into a {@link ReLoginRequiredError} that every later call gets at once, without
+ * asking Globus Auth again.
+ */
+export abstract class RenewingAuthorizer implements Authorizer {
+  readonly refreshMarginSeconds: number;
+  readonly resourceServer: string | undefined;
+  readonly #now: () => number;
+  readonly #onRefresh: RenewingAuthorizerOptions["onRefresh"];
+  readonly #beforeRefresh: RenewingAuthorizerOptions["beforeRefresh"];
+  #accessToken: string | undefined;
+  #expiresAt: number | undefined;
+  #inFlight: Promise<void> | undefined;
+  #fatal: ReLoginRequiredError | undefined;
+  /** Counts adopted access tokens, so a 401 can tell whether the token already changed. */
+  #generation = 0;
+  /** The generation a 401-driven renewal produced; a 401 on it again is not retried. */
+  #generationFrom401: number | undefined;
+
+  constructor(options: RenewingAuthorizerOptions, defaultClock: (() => number) | undefined) {
+    const margin = options.refreshMarginSeconds ?? 60;
+    if (!Number.isFinite(margin) || margin < 0) {
+      throw new GlobusSDKUsageError("refreshMarginSeconds must be a non-negative number.");
+    }
+    if (options.expiresAt !== undefined && !Number.isFinite(options.expiresAt)) {
+      throw new GlobusSDKUsageError("expiresAt must be a number of epoch seconds.");
+    }
+    this.refreshMarginSeconds = margin;
+    this.resourceServer = options.resourceServer;
+    this.#now = options.now ?? defaultClock ?? WALL_CLOCK;
+    this.#onRefresh = options.onRefresh;
+    this.#beforeRefresh = options.beforeRefresh;
+    if (options.accessToken) {
+      this.#accessToken = options.accessToken;
+      this.#expiresAt = options.expiresAt;
+    }
+  }
+
+  /** Gets new tokens from Globus Auth (refresh or client credentials). */
+  protected abstract renewTokens(): Promise<OAuthTokenResponse>;
+
+  /** Whether a failed renewal can never succeed by retrying (e.g. `invalid_grant`). */
+  protected abstract isUnrecoverable(error: unknown): boolean;
+
+  /** The error every caller gets after an unrecoverable failure. */
+  protected abstract unrecoverableError(error: unknown): ReLoginRequiredError;
+
+  /** Takes whatever else a response carries (a rotated refresh token). */
+  protected adoptTokenData(_data: TokenData): void {}
+
+  /** Takes a refresh token found in storage. Returns true when it differs from the current. */
+  protected adoptStoredRefreshToken(_refreshToken: string): boolean {
+    return false;
+  }
+
+  /** The current access token, if any (do not log it). */
+  get accessToken(): string | undefined {
+    return this.#accessToken;
+  }
+
+  /** When the current access token expires, epoch seconds. */
+  get expiresAt(): number | undefined {
+    return this.#expiresAt;
+  }
+
+  /** The error that stops this authorizer, once renewal became impossible. */
+  get unrecoverable(): ReLoginRequiredError | undefined {
+    return this.#fatal;
+  }
+
+  /** Clears a stored unrecoverable error (after new credentials were set). */
+  protected clearUnrecoverable(): void {
+    this.#fatal = undefined;
+    this.#generationFrom401 = undefined;
+  }
+
+  #isFresh(token: string | undefined, expiresAt: number | undefined): boolean {
+    return (
+      token !== undefined &&
+      expiresAt !== undefined &&
+      expiresAt - this.refreshMarginSeconds > this.#now()
+    );
+  }
+
+  async getAuthorizationHeader(): Promise<string> {
+    if (this.#fatal) throw this.#fatal;
+    if (!this.#isFresh(this.#accessToken, this.#expiresAt)) await this.#renew();
+    return `Bearer ${this.#accessToken}`;
+  }
+
+  /**
+   * After a 401: renews once (shared with concurrent callers) and reports `true`. When the
+   * token a 401-driven renewal produced is refused again, reports `false`, so a service
+   * that keeps refusing is not hammered with renewals.
+   */
+  async handleMissingAuthorization(): Promise<boolean> {
+    if (this.#fatal) throw this.#fatal;
+    if (this.#inFlight) {
+      await this.#inFlight;
+      return true;
+    }
+    if (this.#generationFrom401 === this.#generation) return false;
+    await this.#renew();
+    this.#generationFrom401 = this.#generation;
+    return true;
+  }
+
+  /** Renews now (single-flight with any renewal already under way). */
+  renew(): Promise<void> {
+    if (this.#fatal) return Promise.reject(this.#fatal);
+    return this.#renew();
+  }
+
+  #renew(): Promise<void> {
+    if (this.#inFlight) return this.#inFlight;
+    const pending = this.#doRenew();
+    this.#inFlight = pending;
+    const clear = () => {
+      if (this.#inFlight === pending) this.#inFlight = undefined;
+    };
+    pending.then(clear, clear);
+    return pending;
+  }
+
+  async #doRenew(): Promise<void> {
+    const staleToken = this.#accessToken;
+    if (this.#beforeRefresh) {
+      const stored = await this.#beforeRefresh();
+      if (stored?.refreshToken && this.adoptStoredRefreshToken(stored.refreshToken)) {
+        this.clearUnrecoverable();
+      }
+      if (
+        stored &&
+        stored.accessToken !== staleToken &&
+        this.#isFresh(stored.accessToken, stored.expiresAt)
+      ) {
+        this.#adoptAccessToken(stored.accessToken, stored.expiresAt);
+        return;
+      }
+    }
+    let response: OAuthTokenResponse;
+    try {
+      response = await this.renewTokens();
+    } catch (error) {
+      if (this.isUnrecoverable(error)) {
+        this.#fatal = this.unrecoverableError(error);
+        throw this.#fatal;
+      }
+      throw error;
+    }
+    const data = this.#pick(response);
+    this.#adoptAccessToken(data.access_token, data.expires_at_seconds);
+    this.adoptTokenData(data);
+    if (this.#onRefresh) await this.#onRefresh(response);
+  }
+
+  #adoptAccessToken(token: string, expiresAt: number): void {
+    this.#accessToken = token;
+    this.#expiresAt = expiresAt;
+    this.#generation += 1;
+  }
+
+  #pick(response: OAuthTokenResponse): TokenData {
+    const byServer = response.byResourceServer;
+    if (this.resourceServer !== undefined) {
+      const data = byServer[this.resourceServer];
+      if (!data) {
+        throw new MalformedTokenResponseError(
+          `Globus Auth's renewal returned no token for ${this.resourceServer} (got: ${Object.keys(byServer).join(", ") || "none"}).`,
+        );
+      }
+      return data;
+    }
+    const all = Object.values(byServer);
+    if (all.length !== 1 || !all[0]) {
+      throw new MalformedTokenResponseError(
+        `Globus Auth's renewal returned ${all.length} tokens (${Object.keys(byServer).join(", ")}); pass resourceServer to choose one.`,
+      );
+    }
+    return all[0];
+  }
+
+  toString(): string {
+    return `${this.constructor.name}(expires at ${this.#expiresAt ?? "unknown"})`;
+  }
+
+  [Symbol.for("nodejs.util.inspect.custom")](): string {
+    return this.toString();
+  }
+}

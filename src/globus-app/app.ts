@@ -1,0 +1,509 @@
+import {
+  AuthClient,
+  type BaseLoginClient,
+  ClientCredentialsAuthorizer,
+  ConfidentialAppAuthClient,
+  type IdTokenDecoder,
+  NativeAppAuthClient,
+  type OAuthTokenResponse,
+  ReLoginRequiredError,
+} from "../auth/index.ts";
+import { AccessTokenAuthorizer, RefreshTokenAuthorizer } from "../authorizers/index.ts";
+import { GlobusSDKUsageError } from "../errors.ts";
+import {
+  authorizationParameters,
+  type GlobusAuthorizationParameters,
+  type GlobusAuthorizationParametersInput,
+} from "../gare/index.ts";
+import { createLoginFlowManager, type LoginFlowManager } from "../login-flows/index.ts";
+import { AuthScopes, mergeScopes, type Scope, type ScopeLike, toScopes } from "../scopes/index.ts";
+import {
+  JSONTokenStorage,
+  MemoryTokenStorage,
+  SQLiteTokenStorage,
+  TokenValidationError,
+  ValidatingTokenStorage,
+} from "../token-storage/index.ts";
+import type { TokenData, TokenStorage, TokenStorageProvider } from "../token-storage/types.ts";
+import type { Authorizer } from "../transport/types.ts";
+import {
+  createGlobusAppConfig,
+  type GlobusAppConfig,
+  type GlobusAppConfigInput,
+} from "./config.ts";
+
+/** How an app is built: a client id (plus secret), or a ready login client. */
+export interface GlobusAppOptions {
+  clientId?: string;
+  clientSecret?: string;
+  loginClient?: BaseLoginClient;
+  /** Initial scope requirements, keyed by resource server. */
+  scopeRequirements?: Readonly<Record<string, ScopeLike>>;
+  config?: GlobusAppConfigInput | GlobusAppConfig;
+}
+
+/** Options of {@link GlobusApp.login}. */
+export interface LoginOptions {
+  /** Extra parameters for the login (MFA, a session message, required identities...). */
+  authParams?: GlobusAuthorizationParametersInput;
+  /** Log in even if the stored tokens already meet every requirement. */
+  force?: boolean;
+  signal?: AbortSignal;
+}
+
+const STORAGE_BY_NAME: Record<string, TokenStorageProvider> = {
+  json: JSONTokenStorage,
+  sqlite: SQLiteTokenStorage,
+  memory: MemoryTokenStorage,
+};
+
+function isTokenStorage(value: unknown): value is TokenStorage {
+  return (
+    typeof value === "object" &&
+    value !== null &&
+    typeof (value as TokenStorage).getTokenData === "function" &&
+    typeof (value as TokenStorage).storeTokenDataByResourceServer === "function"
+  );
+}
+
+/**
+ * Manages Globus Auth scope requirements per resource server, runs login flows to meet
+ * them, caches tokens, and hands authorizers to bound service clients.
+ *
+ * See {@link UserApp} (a person logs in) and {@link ClientApp} (a service account).
+ * Close it with `close()`, or `await using app = new UserApp(...)`.
+ */
+export abstract class GlobusApp implements AsyncDisposable {
+  readonly appName: string;
+  readonly config: GlobusAppConfig;
+  readonly clientId: string;
+  readonly loginClient: BaseLoginClient;
+  readonly #scopeRequirements = new Map<string, Scope[]>();
+  readonly #authorizers = new Map<string, Authorizer>();
+  readonly #toClose: Array<() => Promise<void> | void> = [];
+  #storage: Promise<ValidatingTokenStorage> | undefined;
+  #loginInFlight: Promise<void> | undefined;
+  #closed = false;
+
+  constructor(appName: string, options: GlobusAppOptions) {
+    if (typeof appName !== "string" || appName.trim() === "") {
+      throw new GlobusSDKUsageError("A GlobusApp needs a non-empty app name.");
+    }
+    this.appName = appName;
+    this.config = createGlobusAppConfig(options.config);
+    if (options.loginClient && options.clientId) {
+      throw new GlobusSDKUsageError(
+        "clientId and loginClient are mutually exclusive: pass one or the other.",
+      );
+    }
+    if (options.loginClient) {
+      if (options.loginClient.environment !== this.config.environment) {
+        throw new GlobusSDKUsageError(
+          `The loginClient's environment (${options.loginClient.environment}) does not match the app's (${this.config.environment}).`,
+        );
+      }
+      this.loginClient = options.loginClient;
+    } else if (options.clientId) {
+      this.loginClient = this.createLoginClient(options.clientId, options.clientSecret);
+    } else {
+      throw new GlobusSDKUsageError("A GlobusApp needs a clientId or a loginClient.");
+    }
+    this.clientId = this.loginClient.clientId;
+    for (const [resourceServer, scopes] of Object.entries(options.scopeRequirements ?? {})) {
+      this.#scopeRequirements.set(resourceServer, mergeScopes(toScopes(scopes)));
+    }
+  }
+
+  /** Builds the login client from a client id (and secret). */
+  protected abstract createLoginClient(
+    clientId: string,
+    clientSecret: string | undefined,
+  ): BaseLoginClient;
+  /** Gets new tokens (a login flow or client credentials) and stores them. */
+  protected abstract runLogin(
+    params: GlobusAuthorizationParameters,
+    signal?: AbortSignal,
+  ): Promise<void>;
+  /** Builds the authorizer for a resource server from validated stored tokens. */
+  protected abstract createAuthorizer(
+    resourceServer: string,
+    storage: ValidatingTokenStorage,
+  ): Promise<Authorizer>;
+  /** Whether stored tokens must all belong to one identity. */
+  protected abstract readonly checksIdentity: boolean;
+
+  /** A copy of the scope requirements, keyed by resource server. */
+  get scopeRequirements(): Record<string, Scope[]> {
+    return Object.fromEntries(
+      [...this.#scopeRequirements].map(([rs, scopes]) => [rs, [...scopes]]),
+    );
+  }
+
+  /** Adds requirements; duplicates merge with what is there. */
+  addScopeRequirements(requirements: Readonly<Record<string, ScopeLike>>): void {
+    this.#assertOpen();
+    for (const [resourceServer, scopes] of Object.entries(requirements)) {
+      const current = this.#scopeRequirements.get(resourceServer) ?? [];
+      this.#scopeRequirements.set(resourceServer, mergeScopes(current, toScopes(scopes)));
+      this.#authorizers.delete(resourceServer);
+    }
+  }
+
+  /** The app's validating token storage, created on first use. */
+  tokenStorage(): Promise<ValidatingTokenStorage> {
+    this.#assertOpen();
+    this.#storage ??= this.#createStorage();
+    return this.#storage;
+  }
+
+  async #createStorage(): Promise<ValidatingTokenStorage> {
+    const setting = this.config.tokenStorage;
+    let inner: TokenStorage;
+    let owned = true;
+    if (isTokenStorage(setting)) {
+      inner = setting;
+      owned = false;
+    } else {
+      const provider = typeof setting === "string" ? STORAGE_BY_NAME[setting] : setting;
+      if (!provider || typeof provider.forGlobusApp !== "function") {
+        throw new GlobusSDKUsageError(
+          `Unsupported tokenStorage ${JSON.stringify(setting)}: use "json", "sqlite", "memory", a TokenStorage, or a provider with forGlobusApp().`,
+        );
+      }
+      inner = await provider.forGlobusApp({
+        appName: this.appName,
+        clientId: this.clientId,
+        environment: this.config.environment,
+        namespace: "DEFAULT",
+      });
+    }
+    const consents = new AuthClient({
+      environment: this.config.environment,
+      baseUrl: this.loginClient.baseUrl,
+      authorizer: this.#lazyAuthorizer(AuthScopes.resourceServer),
+    });
+    const storage = new ValidatingTokenStorage(inner, {
+      scopeRequirements: () => this.#scopeRequirements,
+      consentSource: consents,
+      validateIdentity: this.checksIdentity,
+      idTokenDecoder: this.#idTokenDecoder(),
+    });
+    if (owned) this.#toClose.push(() => inner.close());
+    return storage;
+  }
+
+  #idTokenDecoder() {
+    const setting = this.config.idTokenDecoder;
+    if (!setting) return undefined;
+    if ("forGlobusApp" in setting && typeof setting.forGlobusApp === "function") {
+      return setting.forGlobusApp({
+        appName: this.appName,
+        loginClient: this.loginClient,
+        config: this.config,
+      });
+    }
+    return setting as IdTokenDecoder;
+  }
+
+  /**
+   * An authorizer for a resource server, from stored tokens that meet the requirements.
+   * When they do not, the configured validation-error handler runs (by default a login)
+   * and the lookup is tried once more.
+   */
+  getAuthorizer(resourceServer: string): Promise<Authorizer> {
+    return this.#getAuthorizer(resourceServer, true);
+  }
+
+  async #getAuthorizer(resourceServer: string, recover: boolean): Promise<Authorizer> {
+    this.#assertOpen();
+    const cached = this.#authorizers.get(resourceServer);
+    if (cached) return cached;
+    try {
+      return await this.#buildAuthorizer(resourceServer);
+    } catch (error) {
+      if (!(error instanceof TokenValidationError) || !recover) throw error;
+      await this.#recover(error);
+      return await this.#buildAuthorizer(resourceServer);
+    }
+  }
+
+  async #buildAuthorizer(resourceServer: string): Promise<Authorizer> {
+    const storage = await this.tokenStorage();
+    const authorizer = await this.createAuthorizer(resourceServer, storage);
+    this.#authorizers.set(resourceServer, authorizer);
+    return authorizer;
+  }
+
+  /**
+   * An authorizer that resolves the real one on first use, so that a bound client's
+   * first request triggers the login lazily, and a new login is picked up.
+   */
+  #lazyAuthorizer(resourceServer: string): Authorizer {
+    // A refresh token that Auth refuses (expired, revoked) means the person must log in
+    // again: do that once through the validation-error handler, then use the new tokens.
+    const withRelogin = async <T>(
+      use: (authorizer: Authorizer) => Promise<T>,
+      onRelogin: T | undefined,
+    ) => {
+      const authorizer = await this.getAuthorizer(resourceServer);
+      try {
+        return await use(authorizer);
+      } catch (error) {
+        if (!(error instanceof ReLoginRequiredError)) throw error;
+        if (this.#authorizers.get(resourceServer) === authorizer)
+          this.#authorizers.delete(resourceServer);
+        await this.#recover(error);
+        return onRelogin !== undefined ? onRelogin : use(await this.getAuthorizer(resourceServer));
+      }
+    };
+    return {
+      getAuthorizationHeader: () => withRelogin((a) => a.getAuthorizationHeader(), undefined),
+      handleMissingAuthorization: () => withRelogin((a) => a.handleMissingAuthorization(), true),
+    };
+  }
+
+  /** The authorizer a bound service client uses for `resourceServer`. */
+  authorizerFor(resourceServer: string): Authorizer {
+    return this.#lazyAuthorizer(resourceServer);
+  }
+
+  /**
+   * Logs in when needed: when `authParams` are given, when `force` is set, or when the
+   * stored tokens do not meet the requirements. Concurrent calls share one login.
+   */
+  async login(options: LoginOptions = {}): Promise<void> {
+    this.#assertOpen();
+    const hasParams =
+      options.authParams !== undefined && Object.keys(options.authParams).length > 0;
+    if (!hasParams && !options.force && !(await this.loginRequired())) return;
+    if (this.#loginInFlight) {
+      // share a login already under way; only a login with its own parameters runs after it
+      await this.#loginInFlight;
+      if (!hasParams) return;
+      while (this.#loginInFlight) await this.#loginInFlight;
+    }
+    const params = this.#withRequiredScopes(options.authParams);
+    const flight = (async () => {
+      try {
+        await this.runLogin(params, options.signal);
+        this.#authorizers.clear();
+      } finally {
+        this.#loginInFlight = undefined;
+      }
+    })();
+    this.#loginInFlight = flight;
+    await flight;
+  }
+
+  /** Runs the validation-error handler once, or joins a login another caller started. */
+  async #recover(error: Error): Promise<void> {
+    const handler = this.config.tokenValidationErrorHandler;
+    if (!handler) throw error;
+    if (this.#loginInFlight) await this.#loginInFlight;
+    else await handler(this, error);
+  }
+
+  /** Every requirement of the app, merged with the login's own required scopes. */
+  #withRequiredScopes(
+    input: GlobusAuthorizationParametersInput | undefined,
+  ): GlobusAuthorizationParameters {
+    const params = authorizationParameters(input ?? {});
+    const all: Scope[] = [];
+    for (const scopes of this.#scopeRequirements.values()) all.push(...scopes);
+    const merged = mergeScopes(all, toScopes(params.required_scopes ?? []));
+    return { ...params, required_scopes: merged.map((s) => s.toString()) };
+  }
+
+  /** Whether a login is needed to meet the current requirements. */
+  async loginRequired(): Promise<boolean> {
+    this.#assertOpen();
+    for (const resourceServer of this.#scopeRequirements.keys()) {
+      try {
+        await this.#getAuthorizer(resourceServer, false);
+      } catch (error) {
+        if (error instanceof TokenValidationError) return true;
+        throw error;
+      }
+    }
+    return false;
+  }
+
+  /** Revokes, then removes, every token the app's storage holds, for every resource server. */
+  async logout(): Promise<void> {
+    this.#assertOpen();
+    const storage = await this.tokenStorage();
+    const all = await storage.getTokenDataByResourceServer();
+    for (const data of Object.values(all)) {
+      await this.#revoke(data);
+      await storage.removeTokenData(data.resource_server);
+    }
+    this.#authorizers.clear();
+  }
+
+  async #revoke(data: TokenData): Promise<void> {
+    await this.loginClient.revokeToken(data.access_token);
+    if (data.refresh_token) await this.loginClient.revokeToken(data.refresh_token);
+  }
+
+  /** Stores a token response (after validation) and forgets cached authorizers. */
+  protected async storeTokenResponse(response: OAuthTokenResponse): Promise<void> {
+    const storage = await this.tokenStorage();
+    await storage.storeTokenResponse(response);
+    this.#authorizers.clear();
+  }
+
+  /** Closes what the app created (storage it built); never what it was given. Idempotent. */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    for (const close of this.#toClose.splice(0).reverse()) await close();
+    this.#authorizers.clear();
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close();
+  }
+
+  #assertOpen(): void {
+    if (this.#closed) throw new GlobusSDKUsageError(`The app "${this.appName}" is closed.`);
+  }
+}
+
+/**
+ * A GlobusApp for a person: tokens come from an interactive login (a browser redirect or
+ * a pasted code), refresh tokens keep the login alive, and every stored token must belong
+ * to the same identity.
+ */
+export class UserApp extends GlobusApp {
+  protected readonly checksIdentity = true;
+  #loginFlowManager: LoginFlowManager | undefined;
+
+  constructor(appName: string, options: GlobusAppOptions) {
+    super(appName, options);
+    // openid is always required, so that the identity can be validated
+    this.addScopeRequirements({ [AuthScopes.resourceServer]: AuthScopes.openid });
+    if (this.loginClient instanceof ConfidentialAppAuthClient && !this.config.loginRedirectUri) {
+      throw new GlobusSDKUsageError(
+        "A UserApp with a confidential client needs config.loginRedirectUri: Globus's auth-code page only serves native clients.",
+      );
+    }
+  }
+
+  protected createLoginClient(clientId: string, clientSecret: string | undefined): BaseLoginClient {
+    const options = { environment: this.config.environment, appName: this.appName };
+    return clientSecret
+      ? new ConfidentialAppAuthClient(clientId, clientSecret, options)
+      : new NativeAppAuthClient(clientId, options);
+  }
+
+  /** The login flow manager, built on first use from the config. */
+  get loginFlowManager(): LoginFlowManager {
+    this.#loginFlowManager ??= createLoginFlowManager(this.config.loginFlowManager, {
+      appName: this.appName,
+      loginClient: this.loginClient,
+      config: this.config,
+    });
+    return this.#loginFlowManager;
+  }
+
+  protected async runLogin(
+    params: GlobusAuthorizationParameters,
+    signal?: AbortSignal,
+  ): Promise<void> {
+    const response = await this.loginFlowManager.runLoginFlow(params, { signal });
+    await this.storeTokenResponse(response);
+  }
+
+  protected async createAuthorizer(
+    resourceServer: string,
+    storage: ValidatingTokenStorage,
+  ): Promise<Authorizer> {
+    const data = await storage.getValidTokenData(resourceServer, {
+      requireRefreshToken: this.config.requestRefreshTokens,
+    });
+    if (!this.config.requestRefreshTokens || !data.refresh_token) {
+      return new AccessTokenAuthorizer(data.access_token);
+    }
+    return new RefreshTokenAuthorizer({
+      loginClient: this.loginClient,
+      refreshToken: data.refresh_token,
+      accessToken: data.access_token,
+      expiresAt: data.expires_at_seconds,
+      onRefresh: (response) => storage.storeTokenResponse(response),
+      beforeRefresh: async () => {
+        // a sibling process may have refreshed already: adopt its tokens if still fresh
+        const latest = await storage.getTokenData(resourceServer);
+        if (!latest) return undefined;
+        return {
+          accessToken: latest.access_token,
+          expiresAt: latest.expires_at_seconds,
+          refreshToken: latest.refresh_token ?? undefined,
+        };
+      },
+    });
+  }
+}
+
+/**
+ * A GlobusApp for a service account: tokens come from the client credentials grant, per
+ * resource server, on demand. Needs a confidential client (id and secret). No identity
+ * validation, and `openid` is not added.
+ */
+export class ClientApp extends GlobusApp {
+  protected readonly checksIdentity = false;
+
+  constructor(appName: string, options: GlobusAppOptions) {
+    if (!options.loginClient && !options.clientSecret) {
+      throw new GlobusSDKUsageError(
+        "A ClientApp acts as its own client identity, so it needs a confidential client: pass clientSecret (native clients have no secret).",
+      );
+    }
+    super(appName, options);
+    if (!(this.loginClient instanceof ConfidentialAppAuthClient)) {
+      throw new GlobusSDKUsageError(
+        "A ClientApp's loginClient must be a ConfidentialAppAuthClient.",
+      );
+    }
+  }
+
+  protected createLoginClient(clientId: string, clientSecret: string | undefined): BaseLoginClient {
+    return new ConfidentialAppAuthClient(clientId, clientSecret ?? "", {
+      environment: this.config.environment,
+      appName: this.appName,
+    });
+  }
+
+  get #client(): ConfidentialAppAuthClient {
+    return this.loginClient as ConfidentialAppAuthClient;
+  }
+
+  protected async runLogin(
+    params: GlobusAuthorizationParameters,
+    signal?: AbortSignal,
+  ): Promise<void> {
+    const scopes = params.required_scopes ?? [];
+    if (scopes.length === 0) return;
+    const response = await this.#client.clientCredentialsTokens(scopes, { signal });
+    await this.storeTokenResponse(response);
+  }
+
+  protected async createAuthorizer(
+    resourceServer: string,
+    storage: ValidatingTokenStorage,
+  ): Promise<Authorizer> {
+    const scopes = this.scopeRequirements[resourceServer];
+    if (!scopes) {
+      throw new GlobusSDKUsageError(
+        `The app has no scope requirements for "${resourceServer}": bind a client or call addScopeRequirements().`,
+      );
+    }
+    const stored = await storage.getTokenData(resourceServer);
+    return new ClientCredentialsAuthorizer({
+      confidentialClient: this.#client,
+      scopes,
+      accessToken: stored?.access_token,
+      expiresAt: stored?.expires_at_seconds,
+      onRefresh: (response) => storage.storeTokenResponse(response),
+    });
+  }
+}

@@ -1,0 +1,185 @@
+import { GlobusSDKUsageError } from "../../errors.ts";
+import type { GlobusApp } from "../../globus-app/app.ts";
+import { mergeScopes, type Scope, type ScopeLike, toScopes } from "../../scopes/index.ts";
+import {
+  getServiceUrl,
+  resolveEnvironment,
+  type ServiceName,
+} from "../../transport/environments.ts";
+import { type APIErrorClass, GlobusAPIError } from "../../transport/errors.ts";
+import { type RetryOptions, Transport } from "../../transport/transport.ts";
+import type {
+  Authorizer,
+  CallOptions,
+  GlobusResponse,
+  RequestOptions,
+} from "../../transport/types.ts";
+
+/** How every service client is built. */
+export interface ServiceClientOptions {
+  /** Bind to an app: it supplies tokens and learns this client's scope requirements. */
+  app?: GlobusApp;
+  /** With `app`: register exactly these scopes instead of the client's defaults. */
+  appScopes?: ScopeLike;
+  /** Use this authorizer instead of an app (exclusive with `app`). */
+  authorizer?: Authorizer;
+  /** The Globus environment; defaults to the app's, else `GLOBUS_SDK_ENVIRONMENT`. */
+  environment?: string;
+  /** Overrides the service URL entirely. */
+  baseUrl?: string;
+  /** Per-attempt timeout in ms for this client's calls. */
+  timeout?: number;
+  retry?: RetryOptions;
+}
+
+/** A client's resource server and default scopes, when they depend on its arguments. */
+export interface ServiceBinding {
+  readonly resourceServer: string;
+  readonly defaultScopes: readonly Scope[];
+}
+
+/** The static side every service client class declares. */
+export interface ServiceClientClass {
+  /** The `GLOBUS_SDK_SERVICE_URL_<X>` service name; null for clients with per-instance URLs. */
+  readonly serviceName: ServiceName | null;
+  readonly errorClass: APIErrorClass;
+}
+
+/**
+ * The one base of every Globus service client: it owns the transport, binds to a
+ * GlobusApp (registering scope requirements, lazy login, GARE redrive), and exposes
+ * `request()` as an escape hatch for operations the SDK does not wrap yet.
+ */
+export abstract class BaseServiceClient {
+  static readonly serviceName: ServiceName | null = null;
+  static readonly errorClass: APIErrorClass = GlobusAPIError;
+
+  readonly app: GlobusApp | undefined;
+  readonly transport: Transport;
+  readonly environment: string;
+
+  readonly #binding: ServiceBinding | undefined;
+
+  /**
+   * @param binding the resource server and default scopes, for clients whose values depend
+   *   on constructor arguments (a specific flow, a GCS endpoint); static clients override
+   *   the getters instead.
+   * @param baseUrlOverride the service URL, for clients without an environment service name.
+   */
+  constructor(
+    options: ServiceClientOptions = {},
+    binding?: ServiceBinding,
+    baseUrlOverride?: string,
+  ) {
+    this.#binding = binding;
+    if (options.app && options.authorizer) {
+      throw new GlobusSDKUsageError(
+        "app and authorizer are mutually exclusive: pass one or the other.",
+      );
+    }
+    if (options.appScopes !== undefined && !options.app) {
+      throw new GlobusSDKUsageError("appScopes only makes sense together with app.");
+    }
+    const statics = this.constructor as unknown as ServiceClientClass;
+    this.app = options.app;
+    this.environment =
+      options.environment ?? options.app?.config.environment ?? resolveEnvironment();
+    if (
+      options.app &&
+      options.environment &&
+      options.environment !== options.app.config.environment
+    ) {
+      throw new GlobusSDKUsageError(
+        `The client's environment (${options.environment}) differs from its app's (${options.app.config.environment}).`,
+      );
+    }
+    const baseUrl = options.baseUrl ?? baseUrlOverride ?? this.#serviceUrl(statics.serviceName);
+    this.transport = new Transport({
+      baseUrl,
+      authorizer: options.authorizer,
+      timeout: options.timeout,
+      retry: options.retry,
+      appName: options.app?.appName,
+      errorClass: statics.errorClass,
+    });
+    if (options.app) {
+      const scopes =
+        options.appScopes !== undefined
+          ? toScopes(options.appScopes)
+          : this.defaultScopeRequirements;
+      options.app.addScopeRequirements({ [this.resourceServer]: scopes });
+    }
+  }
+
+  /** The resource server this client's tokens are for. */
+  get resourceServer(): string {
+    if (!this.#binding)
+      throw new GlobusSDKUsageError(`${this.constructor.name} declares no resource server.`);
+    return this.#binding.resourceServer;
+  }
+
+  /** The scopes an app needs for this client when `appScopes` is not given. */
+  get defaultScopeRequirements(): Scope[] {
+    return [...(this.#binding?.defaultScopes ?? [])];
+  }
+
+  #serviceUrl(serviceName: ServiceName | null): string {
+    if (serviceName === null) {
+      throw new GlobusSDKUsageError(`${this.constructor.name} needs a baseUrl.`);
+    }
+    return getServiceUrl(serviceName, this.environment);
+  }
+
+  /** Adds scopes to the bound app's requirements for this client's resource server. */
+  addAppScope(scopes: ScopeLike): this {
+    if (!this.app) {
+      throw new GlobusSDKUsageError(
+        "addAppScope() needs a client bound to an app (new Client({ app })).",
+      );
+    }
+    this.app.addScopeRequirements({ [this.resourceServer]: toScopes(scopes) });
+    return this;
+  }
+
+  /**
+   * Sends a request with this client's authorization. With an app configured for
+   * `autoRedriveGares`, a GARE leads to one login with its parameters (plus this client's
+   * own scopes) and one retry; a second GARE is raised.
+   */
+  async request<T = unknown>(options: RequestOptions): Promise<GlobusResponse<T>> {
+    const app = this.app;
+    const authorizer =
+      options.authorizer !== undefined
+        ? options.authorizer
+        : app?.authorizerFor(this.resourceServer);
+    const send = () => this.transport.request<T>({ ...options, authorizer });
+    if (!app?.config.autoRedriveGares) return send();
+    try {
+      return await send();
+    } catch (error) {
+      const gare = error instanceof GlobusAPIError ? error.gare() : null;
+      if (!gare) throw error;
+      // a GARE names what the service lacks, not always this client's own scope (a
+      // flow's scope, say), so the login asks for both
+      const ownScopes = app.scopeRequirements[this.resourceServer] ?? [];
+      const required = mergeScopes(
+        toScopes(gare.authorization_parameters.required_scopes ?? []),
+        ownScopes,
+      );
+      await app.login({
+        authParams: { ...gare.authorization_parameters, required_scopes: required.map(String) },
+        signal: options.signal,
+      });
+      return send();
+    }
+  }
+
+  /** GET with this client's authorization. */
+  protected get<T>(
+    path: string,
+    query?: RequestOptions["query"],
+    options?: CallOptions,
+  ): Promise<GlobusResponse<T>> {
+    return this.request<T>({ ...options, method: "GET", path, query });
+  }
+}

@@ -1,0 +1,7 @@
+export {
+  BaseServiceClient,
+  type ServiceBinding,
+  type ServiceClientClass,
+  type ServiceClientOptions,
+} from "./client.ts";
+export { type Page, Paginator } from "./paging.ts";

@@ -1,0 +1,3 @@
+export * from "./base/index.ts";
+export * from "./flows/client.ts";
+export * from "./transfer/client.ts";

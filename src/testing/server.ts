@@ -1,0 +1,722 @@
+/** The emulator core: one node:http server, service mounts, faults, request log, controls. */
+import { randomUUID } from "node:crypto";
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { Socket } from "node:net";
+import { GlobusSDKUsageError } from "../errors.ts";
+import { serviceUrlVariable } from "../transport/environments.ts";
+import {
+  type AuthCore,
+  AuthService,
+  type AutoApproval,
+  authErrorFormat,
+  type IssuedTokenSummary,
+} from "./auth.ts";
+import {
+  type FaultRule,
+  type FaultSpec,
+  FaultTable,
+  faultSpecProblem,
+  matchesLogFilter,
+  type RequestLogEntry,
+  type RequestLogFilter,
+  redactBody,
+} from "./faults.ts";
+import { type RouteMatch, Router } from "./router.ts";
+import { loadSeedFile, resolveSeed } from "./seed.ts";
+import { SERVICE_MODULES } from "./services/index.ts";
+import {
+  type EmulatorContext,
+  EmulatorHttpError,
+  type EmulatorReply,
+  type EmulatorRequest,
+  type EmulatorSeed,
+  type ErrorBodyFormatter,
+  type ServiceModule,
+} from "./types.ts";
+
+/** Options for `startEmulator`. */
+export interface EmulatorOptions {
+  /** TCP port on 127.0.0.1; 0 (the default) lets the OS pick one. */
+  port?: number;
+  /** Seed data: lists given replace the defaults; a string is a path to a seed JSON file. */
+  seed?: Partial<EmulatorSeed> | string;
+  /** The clock's source in epoch seconds (default: wall time). `advanceClock` adds to it. */
+  clock?: () => number;
+  /** Largest request body accepted, in bytes (default 1 MiB). */
+  maxBodyBytes?: number;
+  /** Extra service modules to mount besides the built-in ones. */
+  services?: readonly ServiceModule[];
+}
+
+/** In-process controls. Each has an HTTP twin under `/_emulator/` (see docs/emulator.md). */
+export interface EmulatorControls {
+  /** The emulator clock, epoch seconds. */
+  now(): number;
+  /** Moves the clock forward (tokens and codes expire by it). Returns the new time. */
+  advanceClock(seconds: number): number;
+  /** Revokes an access token or a refresh token (the latter also revokes its access tokens). */
+  revokeToken(token: string): boolean;
+  /** Drops the authentications of every session of an identity (or one session by id). */
+  expireSession(identityOrSessionId: string): number;
+  /** Makes `context.requiresMfa(resourceId)` true: services then demand an MFA session. */
+  requireMfa(resourceId: string): void;
+  /**
+   * Approves the next authorizations at once as `identityId` (no page). `count` limits how
+   * many; by default it lasts until `clearAutoApprove` or `reset`.
+   */
+  autoApprove(identityId: string, options?: { mfa?: boolean; count?: number }): void;
+  /** Denies the next authorizations at once (redirect with `error=access_denied`). */
+  autoDeny(options?: { count?: number }): void;
+  clearAutoApprove(): void;
+  /** Adds a fault rule; returns it with its id. */
+  addFault(spec: FaultSpec): FaultRule;
+  removeFault(id: string): boolean;
+  clearFaults(): void;
+  faults(): FaultRule[];
+  /** Requests handled so far (the last 10,000), optionally filtered. */
+  requestLog(filter?: RequestLogFilter): RequestLogEntry[];
+  /** How many token calls used `grantType` (e.g. "refresh_token"). */
+  countGrants(grantType: string): number;
+  clearRequestLog(): void;
+  /** Every access and refresh token issued so far. */
+  tokens(): IssuedTokenSummary[];
+  /** Replaces the id_token signing key; the old public key leaves the JWKS unless kept. */
+  rotateSigningKey(options?: { keepPrevious?: boolean }): Promise<string>;
+  /** Forgets all tokens, consents, sessions, faults, logs and service state; rewinds the clock. */
+  reset(): void;
+}
+
+/** A running emulator. */
+export interface RunningEmulator {
+  /** Base URL per mounted service, each ending in `/`. */
+  readonly urls: Readonly<Record<string, string>> & { readonly auth: string };
+  /** `GLOBUS_SDK_SERVICE_URL_<SERVICE>` for every service (GLOBUS_SDK_ENVIRONMENT is not set). */
+  readonly environmentVariables: Readonly<Record<string, string>>;
+  readonly controls: EmulatorControls;
+  readonly seed: EmulatorSeed;
+  /** The `http://127.0.0.1:PORT/` the server listens on. */
+  readonly baseUrl: string;
+  readonly port: number;
+  stop(): Promise<void>;
+}
+
+const LOG_LIMIT = 10000;
+const ADMIN_PREFIX = "_emulator";
+
+const genericFormat: ErrorBodyFormatter = (status, code, message) => ({
+  code,
+  message,
+  request_id: randomUUID().replaceAll("-", "").slice(0, 12),
+  status,
+});
+
+interface Mount {
+  module: ServiceModule;
+  router: Router;
+  format: ErrorBodyFormatter;
+}
+
+class ParsedRequest implements EmulatorRequest {
+  readonly method: string;
+  readonly path: string;
+  readonly query: URLSearchParams;
+  readonly headers: IncomingMessage["headers"];
+  readonly rawBody: Buffer;
+  params: Readonly<Record<string, string>> = {};
+  format: ErrorBodyFormatter = genericFormat;
+  #form: URLSearchParams | undefined;
+
+  constructor(
+    method: string,
+    path: string,
+    query: URLSearchParams,
+    headers: IncomingMessage["headers"],
+    body: Buffer,
+  ) {
+    this.method = method;
+    this.path = path;
+    this.query = query;
+    this.headers = headers;
+    this.rawBody = body;
+  }
+
+  json<T = unknown>(): T {
+    if (this.rawBody.length === 0) {
+      throw new EmulatorHttpError(
+        400,
+        this.format(400, "BadRequest", "A JSON request body is required"),
+      );
+    }
+    try {
+      return JSON.parse(this.rawBody.toString("utf8")) as T;
+    } catch {
+      throw new EmulatorHttpError(
+        400,
+        this.format(400, "BadRequest", "The request body is not valid JSON"),
+      );
+    }
+  }
+
+  form(): URLSearchParams {
+    this.#form ??= new URLSearchParams(this.rawBody.toString("utf8"));
+    return this.#form;
+  }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+function parseLogBody(request: ParsedRequest): unknown {
+  if (request.rawBody.length === 0) return undefined;
+  const type = request.headers["content-type"] ?? "";
+  if (type.includes("application/x-www-form-urlencoded")) {
+    return redactBody(Object.fromEntries(request.form()));
+  }
+  if (type.includes("json") && request.rawBody.length <= 65536) {
+    try {
+      const parsed = JSON.parse(request.rawBody.toString("utf8")) as unknown;
+      if (typeof parsed === "object" && parsed !== null && !Array.isArray(parsed)) {
+        return redactBody(parsed as Record<string, unknown>);
+      }
+      return parsed;
+    } catch {
+      return undefined;
+    }
+  }
+  return undefined;
+}
+
+function basicClientId(header: string | undefined): string | undefined {
+  if (!header || !/^basic\s+/i.test(header)) return undefined;
+  const decoded = Buffer.from(header.replace(/^basic\s+/i, ""), "base64").toString("utf8");
+  const colon = decoded.indexOf(":");
+  if (colon < 0) return undefined;
+  try {
+    return decodeURIComponent(decoded.slice(0, colon));
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Starts the emulator on 127.0.0.1. Resolves once it listens.
+ *
+ * @example
+ * const emulator = await startEmulator();
+ * process.env = { ...process.env, ...emulator.environmentVariables };
+ * // ... run Globus clients ...
+ * await emulator.stop();
+ */
+export async function startEmulator(options: EmulatorOptions = {}): Promise<RunningEmulator> {
+  const seed =
+    typeof options.seed === "string" ? loadSeedFile(options.seed) : resolveSeed(options.seed);
+  const port = options.port ?? 0;
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new GlobusSDKUsageError(`startEmulator: port must be an integer 0-65535, got ${port}`);
+  }
+  const maxBodyBytes = options.maxBodyBytes ?? 1024 * 1024;
+  const clockSource = options.clock ?? (() => Date.now() / 1000);
+  let clockOffset = 0;
+  let baseUrl = "";
+  const modules = [...SERVICE_MODULES, ...(options.services ?? [])];
+  for (const module of modules) {
+    if (
+      module.name === "auth" ||
+      module.name === ADMIN_PREFIX ||
+      !/^[a-z0-9_-]+$/.test(module.name)
+    ) {
+      throw new GlobusSDKUsageError(`startEmulator: invalid service module name "${module.name}"`);
+    }
+  }
+
+  const faults = new FaultTable();
+  let log: RequestLogEntry[] = [];
+  const logEntries = new WeakMap<EmulatorRequest, RequestLogEntry>();
+
+  const now = () => Math.floor(clockSource() + clockOffset);
+  const serviceUrl = (service: string) => `${baseUrl}${service}/`;
+  const authCore: AuthCore = {
+    seed,
+    now,
+    newId: randomUUID,
+    serviceUrl,
+    noteClient(request, clientId) {
+      const entry = logEntries.get(request);
+      if (entry) entry.clientId = clientId;
+    },
+  };
+  let auth = new AuthService(authCore);
+
+  const context: EmulatorContext = {
+    seed,
+    now,
+    newId: randomUUID,
+    serviceUrl,
+    authenticate: (request, resourceServer, opts) =>
+      auth.authenticate(request, resourceServer, opts),
+    hasDependentConsent: (token, parent, dependent) =>
+      auth.hasDependentConsent(token, parent, dependent),
+    requiresMfa: (resourceId) => auth.requiresMfa(resourceId),
+    identity: (id) => auth.identity(id),
+  };
+
+  const mounts = new Map<string, Mount>();
+  const buildMounts = () => {
+    mounts.clear();
+    const authRouter = new Router();
+    auth.register(authRouter);
+    mounts.set("auth", {
+      module: { name: "auth", register: () => {} },
+      router: authRouter,
+      format: authErrorFormat,
+    });
+    for (const module of modules) {
+      const router = new Router();
+      module.register(router, context);
+      mounts.set(module.name, { module, router, format: module.errorFormat ?? genericFormat });
+    }
+  };
+  buildMounts();
+
+  const controls: EmulatorControls = {
+    now,
+    advanceClock(seconds) {
+      if (typeof seconds !== "number" || !Number.isFinite(seconds) || seconds < 0) {
+        throw new GlobusSDKUsageError("advanceClock: seconds must be a non-negative number");
+      }
+      clockOffset += seconds;
+      return now();
+    },
+    revokeToken: (token) => auth.revoke(token),
+    expireSession: (id) => auth.expireSession(id),
+    requireMfa: (resourceId) => auth.requireMfa(resourceId),
+    autoApprove(identityId, opts = {}) {
+      if (!auth.identity(identityId)) {
+        throw new GlobusSDKUsageError(`autoApprove: no seeded identity has id "${identityId}"`);
+      }
+      const approval: AutoApproval = {
+        identityId,
+        mfa: opts.mfa ?? false,
+        deny: false,
+        remaining: opts.count,
+      };
+      auth.setAutoApproval(approval);
+    },
+    autoDeny(opts = {}) {
+      const anyIdentity = seed.identities[0]?.id ?? "";
+      auth.setAutoApproval({
+        identityId: anyIdentity,
+        mfa: false,
+        deny: true,
+        remaining: opts.count,
+      });
+    },
+    clearAutoApprove: () => auth.setAutoApproval(undefined),
+    addFault(spec) {
+      const problem = faultSpecProblem(spec);
+      if (problem) throw new GlobusSDKUsageError(`addFault: ${problem}`);
+      return faults.add(spec);
+    },
+    removeFault: (id) => faults.remove(id),
+    clearFaults: () => faults.clear(),
+    faults: () => faults.rules.map((rule) => ({ ...rule })),
+    requestLog: (filter = {}) => log.filter((entry) => matchesLogFilter(entry, filter)),
+    countGrants: (grantType) => log.filter((entry) => entry.grantType === grantType).length,
+    clearRequestLog() {
+      log = [];
+    },
+    tokens: () => auth.tokens(),
+    rotateSigningKey: (opts = {}) => auth.keys.rotate(opts.keepPrevious ?? false),
+    reset() {
+      clockOffset = 0;
+      faults.clear();
+      log = [];
+      auth = new AuthService(authCore, auth.keys);
+      buildMounts();
+    },
+  };
+  const admin = new Router();
+  registerAdminRoutes(admin, controls);
+
+  const stalled = new Set<ServerResponse>();
+  const sockets = new Set<Socket>();
+
+  const send = (res: ServerResponse, reply: EmulatorReply, truncate: boolean) => {
+    const status = reply.status ?? 200;
+    let payload: string;
+    let type: string;
+    if (reply.html !== undefined) {
+      payload = reply.html;
+      type = "text/html; charset=utf-8";
+    } else if (reply.text !== undefined) {
+      payload = reply.text;
+      type = "text/plain; charset=utf-8";
+    } else if (reply.body === undefined && status === 204) {
+      payload = "";
+      type = "";
+    } else {
+      payload = JSON.stringify(reply.body ?? null);
+      type = "application/json";
+    }
+    let buffer = Buffer.from(payload, "utf8");
+    if (truncate) buffer = buffer.subarray(0, Math.max(1, Math.floor(buffer.length / 2)));
+    const headers: Record<string, string | number> = {
+      "Content-Length": buffer.length,
+      "Cache-Control": "no-store",
+      ...reply.headers,
+    };
+    if (type) headers["Content-Type"] = type;
+    res.writeHead(status, headers);
+    res.end(buffer);
+  };
+
+  const handle = async (req: IncomingMessage, res: ServerResponse, body: Buffer) => {
+    const method = (req.method ?? "GET").toUpperCase();
+    const rawUrl = req.url ?? "/";
+    const queryIndex = rawUrl.indexOf("?");
+    const fullPath = queryIndex < 0 ? rawUrl : rawUrl.slice(0, queryIndex);
+    const query = new URLSearchParams(queryIndex < 0 ? "" : rawUrl.slice(queryIndex + 1));
+    const slash = fullPath.indexOf("/", 1);
+    const mountName = slash < 0 ? fullPath.slice(1) : fullPath.slice(1, slash);
+    const subPath = slash < 0 ? "/" : fullPath.slice(slash);
+    const request = new ParsedRequest(method, subPath, query, req.headers, body);
+
+    if (mountName === ADMIN_PREFIX) {
+      await dispatch(request, admin, res, false);
+      return;
+    }
+    const mount = mounts.get(mountName);
+    const entry: RequestLogEntry = {
+      time: now(),
+      method,
+      service: mount ? mountName : "",
+      path: mount ? subPath : fullPath,
+      query: Object.fromEntries(query),
+      body: undefined,
+      status: 0,
+    };
+    logEntries.set(request, entry);
+    if (log.length >= LOG_LIMIT) log.splice(0, log.length - LOG_LIMIT + 1);
+    log.push(entry);
+    entry.body = parseLogBody(request);
+    if (mountName === "auth") {
+      const form = entry.body as Record<string, string> | undefined;
+      const grantType = form?.grant_type;
+      if (grantType) entry.grantType = grantType;
+      const scope = form?.scope ?? query.get("scope");
+      if (typeof scope === "string" && scope) entry.scopes = scope.split(/[\s+]+/).filter(Boolean);
+      const clientId =
+        basicClientId(req.headers.authorization) ?? form?.client_id ?? query.get("client_id");
+      if (clientId) entry.clientId = clientId;
+    }
+    if (!mount) {
+      entry.status = 404;
+      send(
+        res,
+        {
+          status: 404,
+          body: genericFormat(404, "NotFound", `No service is mounted at ${fullPath}`),
+        },
+        false,
+      );
+      return;
+    }
+    request.format = mount.format;
+    const { latencyMs, fault } = faults.select(method, mountName, subPath, fullPath);
+    if (latencyMs > 0) await sleep(latencyMs);
+    if (fault) entry.fault = fault.kind;
+    if (fault?.kind === "reset") {
+      entry.status = 0;
+      req.socket.destroy();
+      return;
+    }
+    if (fault?.kind === "stall") {
+      if (fault.stallMs === undefined) {
+        stalled.add(res);
+        res.on("close", () => stalled.delete(res));
+        return;
+      }
+      await sleep(fault.stallMs);
+    }
+    if (fault?.kind === "status") {
+      const status = fault.status ?? 503;
+      entry.status = status;
+      const headers: Record<string, string> = {};
+      if (fault.retryAfter !== undefined) headers["Retry-After"] = String(fault.retryAfter);
+      send(
+        res,
+        {
+          status,
+          headers,
+          body: mount.format(status, "InjectedFault", `Injected fault: HTTP ${status}`),
+        },
+        false,
+      );
+      return;
+    }
+    entry.status = await dispatch(
+      request,
+      mount.router,
+      res,
+      fault?.kind === "truncate",
+      mount.format,
+    );
+  };
+
+  const dispatch = async (
+    request: ParsedRequest,
+    router: Router,
+    res: ServerResponse,
+    truncate: boolean,
+    format: ErrorBodyFormatter = genericFormat,
+  ): Promise<number> => {
+    const match: RouteMatch = router.match(request.method, request.path);
+    let reply: EmulatorReply;
+    if (match.kind === "not-found") {
+      reply = {
+        status: 404,
+        body: format(404, "NotFound", `No such route: ${request.method} ${request.path}`),
+      };
+    } else if (match.kind === "method-not-allowed") {
+      reply = {
+        status: 405,
+        headers: { Allow: match.allowed.join(", ") },
+        body: format(
+          405,
+          "MethodNotAllowed",
+          `${request.method} is not allowed on ${request.path}`,
+        ),
+      };
+    } else {
+      request.params = match.params;
+      try {
+        reply = await match.handler(request, context);
+      } catch (error) {
+        if (error instanceof EmulatorHttpError) {
+          reply = { status: error.status, body: error.body, headers: error.headers };
+        } else if (error instanceof GlobusSDKUsageError) {
+          reply = { status: 400, body: format(400, "BadRequest", error.message) };
+        } else {
+          reply = {
+            status: 500,
+            body: format(
+              500,
+              "InternalError",
+              `Emulator error: ${(error as Error).message ?? String(error)}`,
+            ),
+          };
+        }
+      }
+    }
+    send(res, reply, truncate);
+    return reply.status ?? 200;
+  };
+
+  const server = createServer({ keepAliveTimeout: 5000 }, (req, res) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let tooLarge = false;
+    req.on("data", (chunk: Buffer) => {
+      if (tooLarge) return;
+      size += chunk.length;
+      if (size > maxBodyBytes) {
+        tooLarge = true;
+        send(
+          res,
+          {
+            status: 413,
+            headers: { Connection: "close" },
+            body: genericFormat(
+              413,
+              "PayloadTooLarge",
+              `Request body exceeds ${maxBodyBytes} bytes`,
+            ),
+          },
+          false,
+        );
+        req.resume();
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on("end", () => {
+      if (tooLarge) return;
+      const body = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
+      handle(req, res, body).catch((error: unknown) => {
+        if (!res.headersSent) {
+          send(
+            res,
+            { status: 500, body: genericFormat(500, "InternalError", String(error)) },
+            false,
+          );
+        }
+      });
+    });
+  });
+  server.on("connection", (socket) => {
+    sockets.add(socket);
+    socket.on("close", () => sockets.delete(socket));
+  });
+  server.on("clientError", (_error, socket) => {
+    if (socket.writable) socket.end("HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n");
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(port, "127.0.0.1", () => {
+      server.off("error", reject);
+      resolve();
+    });
+  });
+  const address = server.address();
+  const actualPort = typeof address === "object" && address ? address.port : port;
+  baseUrl = `http://127.0.0.1:${actualPort}/`;
+
+  const urls: Record<string, string> & { auth: string } = { auth: serviceUrl("auth") };
+  const environmentVariables: Record<string, string> = {};
+
+  environmentVariables[serviceUrlVariable("auth")] = urls.auth;
+  for (const module of modules) {
+    urls[module.name] = serviceUrl(module.name);
+    environmentVariables[serviceUrlVariable(module.envName ?? module.name)] = urls[module.name]!;
+  }
+
+  let stopped: Promise<void> | undefined;
+  return {
+    urls,
+    environmentVariables,
+    controls,
+    seed,
+    baseUrl,
+    port: actualPort,
+    stop() {
+      stopped ??= new Promise<void>((resolve) => {
+        for (const res of stalled) res.destroy();
+        server.close(() => resolve());
+        server.closeAllConnections();
+        for (const socket of sockets) socket.destroy();
+      });
+      return stopped;
+    },
+  };
+}
+
+function adminBody(request: EmulatorRequest): Record<string, unknown> {
+  if (request.rawBody.length === 0) return {};
+  const body = request.json();
+  if (typeof body !== "object" || body === null || Array.isArray(body)) {
+    throw new GlobusSDKUsageError("The request body must be a JSON object");
+  }
+  return body as Record<string, unknown>;
+}
+
+function requireField(body: Record<string, unknown>, key: string): string {
+  const value = body[key];
+  if (typeof value !== "string" || !value)
+    throw new GlobusSDKUsageError(`"${key}" (a string) is required`);
+  return value;
+}
+
+function optionalCount(body: Record<string, unknown>): number | undefined {
+  const count = body.count;
+  if (count === undefined || count === null) return undefined;
+  if (typeof count !== "number" || !Number.isInteger(count) || count < 1) {
+    throw new GlobusSDKUsageError('"count" must be a positive integer');
+  }
+  return count;
+}
+
+/** The HTTP twins of every control, under `/_emulator/`. */
+function registerAdminRoutes(router: Router, controls: EmulatorControls): void {
+  router.route("GET", "/clock", () => ({ body: { now: controls.now() } }));
+  router.route("POST", "/clock/advance", (request) => {
+    const seconds = adminBody(request).seconds;
+    if (typeof seconds !== "number")
+      throw new GlobusSDKUsageError('"seconds" (a number) is required');
+    return { body: { now: controls.advanceClock(seconds) } };
+  });
+  router.route("POST", "/tokens/revoke", (request) => ({
+    body: { revoked: controls.revokeToken(requireField(adminBody(request), "token")) },
+  }));
+  router.route("GET", "/tokens", () => ({ body: { tokens: controls.tokens() } }));
+  router.route("POST", "/sessions/expire", (request) => {
+    const body = adminBody(request);
+    const id =
+      typeof body.session_id === "string" ? body.session_id : requireField(body, "identity_id");
+    return { body: { expired: controls.expireSession(id) } };
+  });
+  router.route("POST", "/mfa/require", (request) => {
+    controls.requireMfa(requireField(adminBody(request), "resource_id"));
+    return { body: { ok: true } };
+  });
+  router.route("POST", "/auto-approve", (request) => {
+    const body = adminBody(request);
+    const count = optionalCount(body);
+    controls.autoApprove(requireField(body, "identity_id"), {
+      mfa: body.mfa === true,
+      ...(count !== undefined ? { count } : {}),
+    });
+    return { body: { ok: true } };
+  });
+  router.route("POST", "/auto-deny", (request) => {
+    const count = optionalCount(adminBody(request));
+    controls.autoDeny(count !== undefined ? { count } : {});
+    return { body: { ok: true } };
+  });
+  router.route("DELETE", "/auto-approve", () => {
+    controls.clearAutoApprove();
+    return { body: { ok: true } };
+  });
+  router.route("GET", "/faults", () => ({ body: { faults: controls.faults() } }));
+  router.route("POST", "/faults", (request) => ({
+    status: 201,
+    body: controls.addFault(adminBody(request) as unknown as FaultSpec),
+  }));
+  router.route("DELETE", "/faults", () => {
+    controls.clearFaults();
+    return { body: { ok: true } };
+  });
+  router.route("DELETE", "/faults/:id", (request) => {
+    const removed = controls.removeFault(request.params.id ?? "");
+    return removed
+      ? { body: { ok: true } }
+      : { status: 404, body: { code: "NotFound", message: "No such fault" } };
+  });
+  router.route("GET", "/requests", (request) => {
+    const filter: RequestLogFilter = {};
+    const q = request.query;
+    for (const [param, key] of [
+      ["service", "service"],
+      ["path", "path"],
+      ["method", "method"],
+      ["grant_type", "grantType"],
+      ["client_id", "clientId"],
+    ] as const) {
+      const value = q.get(param);
+      if (value) filter[key] = value;
+    }
+    const status = q.get("status");
+    if (status) filter.status = Number(status);
+    return { body: { requests: controls.requestLog(filter) } };
+  });
+  router.route("DELETE", "/requests", () => {
+    controls.clearRequestLog();
+    return { body: { ok: true } };
+  });
+  router.route("GET", "/grants/count", (request) => {
+    const grantType = request.query.get("grant_type");
+    if (!grantType) throw new GlobusSDKUsageError('"grant_type" query parameter is required');
+    return { body: { grant_type: grantType, count: controls.countGrants(grantType) } };
+  });
+  router.route("POST", "/signing-key/rotate", async (request) => {
+    const kid = await controls.rotateSigningKey({
+      keepPrevious: adminBody(request).keep_previous === true,
+    });
+    return { body: { kid } };
+  });
+  router.route("POST", "/reset", () => {
+    controls.reset();
+    return { body: { ok: true } };
+  });
+}

@@ -1,0 +1,166 @@
+/**
+ * The mutable directory tree of one emulated collection, built from its seeded tree.
+ * Transfer's `ls`, `mkdir`, `rename`, transfer and delete tasks all work on it.
+ */
+import type { SeedTreeNode } from "../types.ts";
+
+export interface FileNode {
+  type: "file";
+  name: string;
+  size: number;
+  mtime: number;
+}
+
+export interface DirNode {
+  type: "dir";
+  name: string;
+  mtime: number;
+  children: Map<string, TreeNode>;
+}
+
+export type TreeNode = FileNode | DirNode;
+
+/** Size Transfer reports for a directory entry. */
+export const DIRECTORY_SIZE = 4096;
+
+export function buildTree(seed: SeedTreeNode | undefined, now: number): DirNode {
+  const root: DirNode = { type: "dir", name: "/", mtime: now, children: new Map() };
+  if (seed?.type === "dir") {
+    for (const child of seed.children ?? []) root.children.set(child.name, fromSeed(child, now));
+  }
+  return root;
+}
+
+function fromSeed(seed: SeedTreeNode, now: number): TreeNode {
+  if (seed.type === "file")
+    return { type: "file", name: seed.name, size: seed.size ?? 0, mtime: now };
+  const dir: DirNode = { type: "dir", name: seed.name, mtime: now, children: new Map() };
+  for (const child of seed.children ?? []) dir.children.set(child.name, fromSeed(child, now));
+  return dir;
+}
+
+export function cloneNode(node: TreeNode, name: string, now: number): TreeNode {
+  if (node.type === "file") return { ...node, name, mtime: now };
+  const dir: DirNode = { type: "dir", name, mtime: now, children: new Map() };
+  for (const [childName, child] of node.children) {
+    dir.children.set(childName, cloneNode(child, childName, now));
+  }
+  return dir;
+}
+
+/** Files, directories and bytes below (and including) a node. */
+export function measure(node: TreeNode): { files: number; directories: number; bytes: number } {
+  if (node.type === "file") return { files: 1, directories: 0, bytes: node.size };
+  const total = { files: 0, directories: 1, bytes: 0 };
+  for (const child of node.children.values()) {
+    const sub = measure(child);
+    total.files += sub.files;
+    total.directories += sub.directories;
+    total.bytes += sub.bytes;
+  }
+  return total;
+}
+
+/**
+ * Splits a Transfer path into segments below the root. `/~/` (or a leading `~`) is the
+ * caller's home directory. Returns undefined for a path that climbs above the root.
+ */
+export function splitPath(raw: string, home: readonly string[]): string[] | undefined {
+  let rest = raw;
+  let segments: string[] = [];
+  if (rest.startsWith("/~")) {
+    segments = [...home];
+    rest = rest.slice(2);
+  } else if (rest.startsWith("~")) {
+    segments = [...home];
+    rest = rest.slice(1);
+  } else if (!rest.startsWith("/")) {
+    segments = [...home];
+  }
+  for (const part of rest.split("/")) {
+    if (part === "" || part === ".") continue;
+    if (part === "..") {
+      if (segments.length === 0) return undefined;
+      segments.pop();
+      continue;
+    }
+    segments.push(part);
+  }
+  return segments;
+}
+
+export function absolutePath(segments: readonly string[], trailingSlash: boolean): string {
+  const joined = `/${segments.join("/")}`;
+  return trailingSlash && segments.length > 0 ? `${joined}/` : joined;
+}
+
+export function lookup(root: DirNode, segments: readonly string[]): TreeNode | undefined {
+  let node: TreeNode = root;
+  for (const segment of segments) {
+    if (node.type !== "dir") return undefined;
+    const next: TreeNode | undefined = node.children.get(segment);
+    if (!next) return undefined;
+    node = next;
+  }
+  return node;
+}
+
+/** Creates every missing directory along `segments` (like `mkdir -p`); undefined if a file is in the way. */
+export function ensureDir(
+  root: DirNode,
+  segments: readonly string[],
+  now: number,
+): DirNode | undefined {
+  let node: DirNode = root;
+  for (const segment of segments) {
+    const next = node.children.get(segment);
+    if (!next) {
+      const created: DirNode = { type: "dir", name: segment, mtime: now, children: new Map() };
+      node.children.set(segment, created);
+      node.mtime = now;
+      node = created;
+    } else if (next.type === "dir") {
+      node = next;
+    } else {
+      return undefined;
+    }
+  }
+  return node;
+}
+
+/** Copies `source` to `segments`, merging into an existing directory as Transfer does. */
+export function placeCopy(
+  root: DirNode,
+  segments: readonly string[],
+  source: TreeNode,
+  now: number,
+): boolean {
+  const name = segments.at(-1);
+  if (name === undefined) {
+    if (source.type !== "dir") return false;
+    return mergeInto(root, source, now);
+  }
+  const parent = ensureDir(root, segments.slice(0, -1), now);
+  if (!parent) return false;
+  const existing = parent.children.get(name);
+  if (existing?.type === "dir" && source.type === "dir") return mergeInto(existing, source, now);
+  if (existing?.type === "dir" && source.type === "file") return false;
+  parent.children.set(name, cloneNode(source, name, now));
+  parent.mtime = now;
+  return true;
+}
+
+function mergeInto(target: DirNode, source: DirNode, now: number): boolean {
+  for (const [name, child] of source.children) {
+    const existing = target.children.get(name);
+    if (existing?.type === "dir" && child.type === "dir") {
+      if (!mergeInto(existing, child, now)) return false;
+    } else if (existing?.type === "dir") {
+      return false;
+    } else {
+      target.children.set(name, cloneNode(child, name, now));
+    }
+  }
+  target.mtime = now;
+  return true;
+}

@@ -1,0 +1,252 @@
+import { randomBytes } from "node:crypto";
+import {
+  closeSync,
+  linkSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  statSync,
+  unlinkSync,
+  utimesSync,
+  writeSync,
+} from "node:fs";
+import { hostname } from "node:os";
+import path from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
+import { FileLockTimeoutError, TokenStorageError } from "./errors.ts";
+
+/** Options for {@link withFileLock}. */
+export interface FileLockOptions {
+  /** How long to wait for the lock before throwing {@link FileLockTimeoutError}. Default 10 s. */
+  timeoutMs?: number;
+  /**
+   * A lock file whose modification time is older than this is taken over. The holder
+   * refreshes it every third of this interval, so a live holder never looks stale.
+   * Default 30 s.
+   */
+  staleMs?: number;
+}
+
+interface LockRecord {
+  pid: number;
+  hostname: string;
+  timestamp: number;
+  token: string;
+}
+
+const DEFAULT_TIMEOUT_MS = 10_000;
+const DEFAULT_STALE_MS = 30_000;
+const MIN_DELAY_MS = 1;
+const MAX_DELAY_MS = 10;
+
+// Callers in one process queue here first, so they do not poll the file against each other.
+const localQueues = new Map<string, Promise<void>>();
+
+function errorCode(error: unknown): string | undefined {
+  return (error as NodeJS.ErrnoException | undefined)?.code;
+}
+
+function parseRecord(text: string): LockRecord | undefined {
+  try {
+    const value = JSON.parse(text) as Partial<LockRecord>;
+    if (typeof value.pid === "number" && typeof value.hostname === "string") {
+      return value as LockRecord;
+    }
+  } catch {
+    // a holder that has created the file but not yet written it: treat as unknown
+  }
+  return undefined;
+}
+
+function pidIsAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: the process exists but belongs to someone else
+    return errorCode(error) === "EPERM";
+  }
+}
+
+function tryCreate(lockPath: string, record: LockRecord): boolean {
+  let fd: number;
+  try {
+    fd = openSync(lockPath, "wx", 0o600);
+  } catch (error) {
+    if (errorCode(error) === "EEXIST") return false;
+    throw new TokenStorageError(`Cannot create the lock file '${lockPath}'`, {
+      path: lockPath,
+      cause: error,
+    });
+  }
+  try {
+    writeSync(fd, JSON.stringify(record));
+  } finally {
+    closeSync(fd);
+  }
+  return true;
+}
+
+function readLock(lockPath: string): { text: string; ino: number; mtimeMs: number } | undefined {
+  try {
+    const stat = statSync(lockPath);
+    const text = readFileSync(lockPath, "utf8");
+    return { text, ino: stat.ino, mtimeMs: stat.mtimeMs };
+  } catch (error) {
+    if (errorCode(error) === "ENOENT") return undefined;
+    throw error;
+  }
+}
+
+/**
+ * Removes the lock at `lockPath` if its holder is dead or it has gone stale. Returns true
+ * when the caller should retry at once (lock removed or already gone).
+ */
+function breakIfStale(lockPath: string, staleMs: number): { retry: boolean; holderPid?: number } {
+  const seen = readLock(lockPath);
+  if (seen === undefined) return { retry: true };
+  const record = parseRecord(seen.text);
+  const age = Date.now() - seen.mtimeMs;
+  const holderDead =
+    record !== undefined &&
+    record.hostname === hostname() &&
+    record.pid !== process.pid &&
+    !pidIsAlive(record.pid);
+  if (!holderDead && age <= staleMs) return { retry: false, holderPid: record?.pid };
+
+  // Move the lock aside atomically, then make sure what we moved is the lock we judged:
+  // another waiter may have replaced it with a fresh one in between.
+  const aside = `${lockPath}.stale-${process.pid}-${randomBytes(4).toString("hex")}`;
+  try {
+    renameSync(lockPath, aside);
+  } catch (error) {
+    if (errorCode(error) === "ENOENT") return { retry: true };
+    throw error;
+  }
+  let movedIno: number | undefined;
+  try {
+    movedIno = statSync(aside).ino;
+  } catch {
+    movedIno = undefined;
+  }
+  if (movedIno !== undefined && movedIno !== seen.ino) {
+    // We moved someone's fresh lock: put it back unless a new one already exists.
+    try {
+      linkSync(aside, lockPath);
+    } catch {
+      // someone holds a newer lock; theirs stands
+    }
+  }
+  try {
+    unlinkSync(aside);
+  } catch {
+    // already gone
+  }
+  return { retry: true };
+}
+
+function release(lockPath: string, token: string): void {
+  const seen = readLock(lockPath);
+  // Only remove our own lock: if ours was taken over as stale, the new holder keeps theirs.
+  if (seen !== undefined && parseRecord(seen.text)?.token === token) {
+    try {
+      unlinkSync(lockPath);
+    } catch {
+      // already gone
+    }
+  }
+}
+
+async function acquire(
+  lockPath: string,
+  deadline: number,
+  timeoutMs: number,
+  staleMs: number,
+): Promise<string> {
+  const token = randomBytes(12).toString("hex");
+  let delay = MIN_DELAY_MS;
+  for (;;) {
+    const record: LockRecord = {
+      pid: process.pid,
+      hostname: hostname(),
+      timestamp: Date.now(),
+      token,
+    };
+    if (tryCreate(lockPath, record)) return token;
+    const { retry, holderPid } = breakIfStale(lockPath, staleMs);
+    if (retry) continue;
+    const remaining = deadline - Date.now();
+    if (remaining <= 0) throw new FileLockTimeoutError(lockPath, timeoutMs, holderPid);
+    // jittered exponential backoff, so waiters do not retry in lockstep
+    await sleep(Math.min(remaining, delay * (0.5 + Math.random())));
+    delay = Math.min(delay * 2, MAX_DELAY_MS);
+  }
+}
+
+/**
+ * Runs `fn` while holding an advisory lock shared by every process that uses the same
+ * `lockPath` (typically `<file>.lock` next to the file it guards).
+ *
+ * The lock is a file created with O_EXCL holding the holder's pid, host name and a
+ * timestamp. A lock whose holder process (on this host) is dead, or that has not been
+ * refreshed for `staleMs`, is taken over. Waiting is bounded by `timeoutMs`, with jittered
+ * exponential backoff. The lock is not re-entrant: do not call `withFileLock` for the same
+ * path from inside `fn`.
+ *
+ * @throws FileLockTimeoutError when the lock is not acquired in time.
+ */
+export async function withFileLock<T>(
+  lockPath: string,
+  fn: () => T | Promise<T>,
+  options: FileLockOptions = {},
+): Promise<T> {
+  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const staleMs = options.staleMs ?? DEFAULT_STALE_MS;
+  const deadline = Date.now() + timeoutMs;
+  const key = path.resolve(lockPath);
+
+  const previous = localQueues.get(key) ?? Promise.resolve();
+  let releaseLocal!: () => void;
+  const mine = new Promise<void>((resolve) => {
+    releaseLocal = resolve;
+  });
+  const tail = previous.then(() => mine);
+  localQueues.set(key, tail);
+  try {
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = await Promise.race([
+      previous.then(() => false),
+      new Promise<boolean>((resolve) => {
+        timer = setTimeout(() => resolve(true), Math.max(0, deadline - Date.now()));
+      }),
+    ]);
+    clearTimeout(timer);
+    if (timedOut) throw new FileLockTimeoutError(lockPath, timeoutMs, process.pid);
+
+    const token = await acquire(lockPath, deadline, timeoutMs, staleMs);
+    const heartbeat = setInterval(
+      () => {
+        try {
+          const seen = readLock(lockPath);
+          if (seen !== undefined && parseRecord(seen.text)?.token === token) {
+            const now = new Date();
+            utimesSync(lockPath, now, now);
+          }
+        } catch {
+          // a failed refresh only risks a takeover later; never fail the caller for it
+        }
+      },
+      Math.max(1, Math.floor(staleMs / 3)),
+    );
+    heartbeat.unref();
+    try {
+      return await fn();
+    } finally {
+      clearInterval(heartbeat);
+      release(lockPath, token);
+    }
+  } finally {
+    releaseLocal();
+    if (localQueues.get(key) === tail) localQueues.delete(key);
+  }
+}

@@ -1,0 +1,46 @@
+/**
+ * Token storage compatible with the Globus Python SDK (v4): memory, JSON file and SQLite
+ * stores, default GlobusApp paths, a cross-process file lock, and a validating wrapper.
+ *
+ * @module
+ */
+export { BaseTokenStorage, type IdTokenDecoderLike, type TokenStorageOptions } from "./base.ts";
+export { ConsentForest, type ConsentRecord, type ConsentSource } from "./consents.ts";
+export {
+  ExpiredTokenError,
+  FileLockTimeoutError,
+  IdentityMismatchError,
+  IdentityValidationError,
+  InvalidTokenDataError,
+  MissingIdentityError,
+  MissingTokenError,
+  TokenStorageClosedError,
+  TokenStorageError,
+  TokenStorageFormatError,
+  TokenValidationError,
+  UnmetScopeRequirementsError,
+} from "./errors.ts";
+export { type FileLockOptions, withFileLock } from "./file-lock.ts";
+export { JSONTokenStorage, type JSONTokenStorageOptions, writeFileAtomic } from "./json.ts";
+export { MemoryTokenStorage } from "./memory.ts";
+export { defaultGlobusAppTokenPath, type PathEnvironment, slugifyAppName } from "./paths.ts";
+export {
+  SQLITE_SCHEMA_VERSION,
+  SQLiteTokenStorage,
+  type SQLiteTokenStorageOptions,
+} from "./sqlite.ts";
+export { pythonJsonDumps, TOKEN_DATA_FIELDS } from "./token-data.ts";
+export type {
+  GlobusAppStorageContext,
+  IdTokenClaims,
+  TokenData,
+  TokenResponseLike,
+  TokenStorage,
+  TokenStorageProvider,
+} from "./types.ts";
+export {
+  type GetValidTokenDataOptions,
+  type ScopeRequirements,
+  ValidatingTokenStorage,
+  type ValidatingTokenStorageOptions,
+} from "./validating.ts";
