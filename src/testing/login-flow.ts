@@ -17,6 +17,8 @@ export interface EmulatorLoginFlowManagerOptions extends LoginFlowManagerOptions
   approveAs?: { controls: EmulatorControls; identityId: string; mfa?: boolean };
   /** Where the authorize URL is printed, as a person would see it. Default: nowhere. */
   output?: Writable;
+  /** The redirect URI (a confidential client's registered one); default: the auth-code page. */
+  redirectUri?: string;
 }
 
 /**
@@ -28,11 +30,13 @@ export interface EmulatorLoginFlowManagerOptions extends LoginFlowManagerOptions
 export class EmulatorLoginFlowManager extends BaseLoginFlowManager {
   readonly #approveAs: EmulatorLoginFlowManagerOptions["approveAs"];
   readonly #output: Writable | undefined;
+  readonly #redirectUri: string | undefined;
 
   constructor(options: EmulatorLoginFlowManagerOptions) {
     super(options);
     this.#approveAs = options.approveAs;
     this.#output = options.output;
+    this.#redirectUri = options.redirectUri;
   }
 
   async runLoginFlow(
@@ -40,7 +44,7 @@ export class EmulatorLoginFlowManager extends BaseLoginFlowManager {
     options: RunLoginFlowOptions = {},
   ): Promise<OAuthTokenResponse> {
     throwIfAborted(options.signal);
-    const { flow, authorizeUrl, params } = this.startLogin(authParams, undefined);
+    const { flow, authorizeUrl, params } = this.startLogin(authParams, this.#redirectUri);
     this.#output?.write(`Please authenticate with Globus here:\n${authorizeUrl}\n`);
     if (this.#approveAs) {
       const { controls, identityId, mfa } = this.#approveAs;

@@ -335,3 +335,88 @@ describe("ClientApp", () => {
     );
   });
 });
+
+describe("details a user meets", () => {
+  test("the app's name goes into the User-Agent of bound clients", async () => {
+    const { startTestServer, json } = await import("../helpers/http-server.ts");
+    const server = await startTestServer();
+    try {
+      server.handle((_req, res) => json(res, 200, { flows: [], has_next_page: false }));
+      await using app = userApp("My Weathervane");
+      const flows = new FlowsClient({ app, baseUrl: server.url });
+      await flows.listFlows().firstPage();
+      assert.match(server.requests[0]?.headers["user-agent"] ?? "", /\/My Weathervane$/);
+      assert.match(server.requests[0]?.headers.authorization ?? "", /^Bearer \S+$/);
+    } finally {
+      await server.close();
+    }
+  });
+
+  test("tokenValidationErrorHandler: null raises instead of logging in", async () => {
+    await using app = userApp("no-handler", ALICE_IDENTITY_ID, {
+      tokenValidationErrorHandler: null,
+    });
+    const flows = new FlowsClient({ app });
+    await assert.rejects(
+      flows.listFlows().firstPage(),
+      (e: unknown) => (e as Error).name === "MissingTokenError",
+    );
+    assert.equal(authorizeCount(), 0);
+  });
+
+  test("a UserApp with a confidential client needs loginRedirectUri, and logs in with it", async () => {
+    const { ConfidentialAppAuthClient } = await import("../../src/index.ts");
+    const { DEMO_CONFIDENTIAL_REDIRECT_URI } = await import("../../src/testing/index.ts");
+    const client = new ConfidentialAppAuthClient(
+      DEMO_CONFIDENTIAL_CLIENT_ID,
+      DEMO_CONFIDENTIAL_CLIENT_SECRET,
+      {
+        now: () => emulator.controls.now(),
+      },
+    );
+    assert.throws(() => new UserApp("conf", { loginClient: client }), /loginRedirectUri/);
+    const manager = new EmulatorLoginFlowManager({
+      loginClient: client,
+      requestRefreshTokens: true,
+      redirectUri: DEMO_CONFIDENTIAL_REDIRECT_URI,
+      approveAs: { controls: emulator.controls, identityId: ALICE_IDENTITY_ID },
+    });
+    await using app = new UserApp("conf", {
+      loginClient: client,
+      config: {
+        loginRedirectUri: DEMO_CONFIDENTIAL_REDIRECT_URI,
+        loginFlowManager: manager,
+        tokenStorage: "memory",
+      },
+    });
+    const flows = new FlowsClient({ app });
+    await flows.listFlows().firstPage();
+    const exchange = emulator.controls.requestLog({
+      service: "auth",
+      grantType: "authorization_code",
+    });
+    assert.equal(exchange.length, 1);
+    assert.equal(exchange[0]?.clientId, DEMO_CONFIDENTIAL_CLIENT_ID);
+  });
+
+  test("a second GARE for the same request is raised, not looped", async () => {
+    const loginClient = nativeClient();
+    const inner = loginAs(ALICE_IDENTITY_ID, loginClient);
+    // a person who never completes MFA: the login succeeds but the session stays single-factor
+    const noMfa = {
+      runLoginFlow: (params: Record<string, unknown>, options?: { signal?: AbortSignal }) =>
+        inner.runLoginFlow({ ...params, session_required_mfa: undefined }, options),
+    };
+    await using app = new UserApp("no-mfa", {
+      loginClient,
+      config: { loginFlowManager: noMfa, autoRedriveGares: true, tokenStorage: "memory" },
+    });
+    const transfer = new TransferClient({ app });
+    const error = await transfer
+      .operationLs(DEMO_HIGH_ASSURANCE_COLLECTION_ID)
+      .catch((e: unknown) => e);
+    assert.ok(error instanceof GlobusAPIError);
+    assert.ok(error.gare());
+    assert.equal(authorizeCount(), 2, "the first login, then exactly one redrive login");
+  });
+});

@@ -1,10 +1,10 @@
 /**
  * A real browser logs in: headless Chromium opens the authorize URL, clicks through the
  * emulator's login and consent page, and the local server receives the redirect. Also saves
- * screenshots of both landing pages to docs/.
+ * screenshots of both landing pages (into docs/ with UPDATE_SCREENSHOTS=1).
  */
 import assert from "node:assert/strict";
-import { existsSync } from "node:fs";
+import { existsSync, mkdtempSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -21,7 +21,11 @@ import { LocalServerLoginFlowManager, UserDeniedError } from "../../src/login-fl
 import type { RunningEmulator } from "../../src/testing/index.ts";
 import { AUTH_RS, startTestEmulator, TRANSFER_ALL } from "./helpers.ts";
 
-const DOCS = fileURLToPath(new URL("../../docs/", import.meta.url));
+// Screenshots refresh the committed ones in docs/ only on request, so a test run leaves the
+// work tree clean: UPDATE_SCREENSHOTS=1 npm test
+const DOCS = process.env["UPDATE_SCREENSHOTS"]
+  ? fileURLToPath(new URL("../../docs/", import.meta.url))
+  : mkdtempSync(join(tmpdir(), "globus-login-screens-"));
 const CHROMIUM_FLAGS = [
   "--no-sandbox",
   "--disable-gpu",
