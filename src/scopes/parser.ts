@@ -6,9 +6,12 @@
  */
 import { ScopeCycleError, ScopeParseError } from "./errors.ts";
 
-const SPECIAL = new Set(["[", "]", "*", " "]);
+const SPACE = 0x20;
+const STAR = 0x2a;
+const OPEN = 0x5b;
+const CLOSE = 0x5d;
 /** Real scope trees are a few levels deep; a bound keeps recursion far from the stack limit. */
-const MAX_DEPTH = 256;
+export const MAX_DEPTH = 256;
 
 /** Python's `str.isspace()` set, so trailing-whitespace handling matches exactly. */
 const PY_WHITESPACE =
@@ -23,8 +26,10 @@ function tokenize(input: string): Token[] {
   const tokens: Token[] = [];
   let start = 0;
   for (let i = 0; i < input.length; i++) {
+    // char codes rather than a Set of strings: this loop is most of a parse's cost
+    const code = input.charCodeAt(i);
+    if (code !== SPACE && code !== STAR && code !== OPEN && code !== CLOSE) continue;
     const char = input[i]!;
-    if (!SPECIAL.has(char)) continue;
     const next = input[i + 1];
     if (char === "*" && next === " ") {
       throw new ScopeParseError("'*' is followed by a space", i, "a scope string right after '*'");
@@ -53,10 +58,19 @@ function tokenize(input: string): Token[] {
   return tokens;
 }
 
-/** A parsed scope before graph flattening. */
-interface TreeNode {
-  scope: string;
-  optional: boolean;
+/**
+ * A scope tree before graph flattening: a parsed tree node, or a `Scope` (which has the same
+ * shape), so that merging Scope objects goes through exactly the same graph as parsing.
+ */
+export interface ScopeTree {
+  readonly scopeString: string;
+  readonly optional: boolean;
+  readonly dependencies: readonly ScopeTree[];
+  /** Where the scope string starts in the parsed text, for error positions. */
+  readonly position?: number;
+}
+
+interface TreeNode extends ScopeTree {
   position: number;
   dependencies: TreeNode[];
 }
@@ -114,7 +128,7 @@ function parseTokens(tokens: Token[], inputLength: number): TreeNode[] {
         throw new ScopeParseError("']' has no matching '['", token.position, "a '[' before ']'");
       parents.pop();
     } else {
-      current = { scope: token.text, optional, position: token.position, dependencies: [] };
+      current = { scopeString: token.text, optional, position: token.position, dependencies: [] };
       optional = false;
       const parent = parents.at(-1);
       if (parent) parent.dependencies.push(current);
@@ -138,37 +152,45 @@ export function parseScopeGraph(input: string): ScopeGraph {
   if (typeof input !== "string") {
     throw new ScopeParseError(`Expected a scope string, got ${typeof input}`, 0, "a string");
   }
-  const trees = parseTokens(tokenize(input), input.length);
+  return scopeGraphFromTrees(parseTokens(tokenize(input), input.length));
+}
+
+/**
+ * Flattens scope trees into one graph keyed by scope string: every place a scope appears
+ * contributes to its one set of dependencies, an optional edge is dropped when the same edge
+ * is also required, and a cycle is a ScopeCycleError.
+ */
+export function scopeGraphFromTrees(trees: readonly ScopeTree[]): ScopeGraph {
   const roots: Array<{ scope: string; optional: boolean }> = [];
   const seenRoots = new Set<string>();
   const edgeKeys = new Map<string, Map<string, boolean>>();
   const lastPosition = new Map<string, number>();
   for (const tree of trees) {
-    const key = `${tree.optional ? "*" : ""}${tree.scope}`;
+    const key = `${tree.optional ? "*" : ""}${tree.scopeString}`;
     if (!seenRoots.has(key)) {
       seenRoots.add(key);
-      roots.push({ scope: tree.scope, optional: tree.optional });
+      roots.push({ scope: tree.scopeString, optional: tree.optional });
     }
   }
-  // depth-first over every tree, in document order, collecting edges by scope string
-  const ordered: TreeNode[] = [];
-  const visit = (node: TreeNode) => {
-    ordered.push(node);
-    for (const dep of node.dependencies) visit(dep);
-  };
-  for (const tree of trees) visit(tree);
-  for (const node of ordered) {
-    lastPosition.set(node.scope, node.position);
-    let deps = edgeKeys.get(node.scope);
+  // Depth-first over every tree in document order. A node object seen before adds nothing
+  // new, and skipping it keeps shared subtrees (parse results reuse Scope objects) linear.
+  const seenNodes = new Set<ScopeTree>();
+  const visit = (node: ScopeTree) => {
+    if (seenNodes.has(node)) return;
+    seenNodes.add(node);
+    if (node.position !== undefined) lastPosition.set(node.scopeString, node.position);
+    let deps = edgeKeys.get(node.scopeString);
     if (!deps) {
       deps = new Map();
-      edgeKeys.set(node.scope, deps);
+      edgeKeys.set(node.scopeString, deps);
     }
     for (const dep of node.dependencies) {
       // an optional edge is superseded by the same edge required anywhere
-      deps.set(dep.scope, (deps.get(dep.scope) ?? true) && dep.optional);
+      deps.set(dep.scopeString, (deps.get(dep.scopeString) ?? true) && dep.optional);
     }
-  }
+    for (const dep of node.dependencies) visit(dep);
+  };
+  for (const tree of trees) visit(tree);
   const edges = new Map<string, Array<{ scope: string; optional: boolean }>>();
   for (const [scope, deps] of edgeKeys) {
     edges.set(
@@ -180,24 +202,53 @@ export function parseScopeGraph(input: string): ScopeGraph {
   return { roots, edges };
 }
 
+/**
+ * One iterative depth-first pass: a dependency already on the current path is a cycle, and
+ * the longest dependency chain must stay within MAX_DEPTH. Repeated scopes let a chain be far
+ * longer than the bracket nesting (`a0[a1] a1[a2] ...`), and everything downstream of the
+ * parser (building Scopes, `toString`) recurses along it, so it is bounded here.
+ */
 function checkCycles(
   roots: ReadonlyArray<{ scope: string }>,
   edges: ReadonlyMap<string, ReadonlyArray<{ scope: string }>>,
   lastPosition: ReadonlyMap<string, number>,
 ): void {
-  const done = new Set<string>();
+  /** Nesting levels below each finished scope (0 for a leaf), as brackets count them. */
+  const height = new Map<string, number>();
   const onPath = new Set<string>();
-  const walk = (scope: string): void => {
-    if (done.has(scope)) return;
-    onPath.add(scope);
-    for (const dep of edges.get(scope) ?? []) {
-      if (onPath.has(dep.scope)) {
-        throw new ScopeCycleError(dep.scope, lastPosition.get(dep.scope) ?? 0);
+  let deepest: string | undefined;
+  for (const root of roots) {
+    if (height.has(root.scope)) continue;
+    const stack: Array<{ scope: string; next: number }> = [{ scope: root.scope, next: 0 }];
+    onPath.add(root.scope);
+    while (stack.length > 0) {
+      const frame = stack.at(-1)!;
+      const deps = edges.get(frame.scope) ?? [];
+      const dep = deps[frame.next++];
+      if (dep) {
+        if (onPath.has(dep.scope)) {
+          throw new ScopeCycleError(dep.scope, lastPosition.get(dep.scope) ?? 0);
+        }
+        if (!height.has(dep.scope)) {
+          onPath.add(dep.scope);
+          stack.push({ scope: dep.scope, next: 0 });
+        }
+        continue;
       }
-      walk(dep.scope);
+      let own = 0;
+      for (const d of deps) own = Math.max(own, 1 + height.get(d.scope)!);
+      height.set(frame.scope, own);
+      if (own > MAX_DEPTH && deepest === undefined) deepest = frame.scope;
+      onPath.delete(frame.scope);
+      stack.pop();
     }
-    onPath.delete(scope);
-    done.add(scope);
-  };
-  for (const root of roots) walk(root.scope);
+  }
+  // reported only once the whole graph is known to be acyclic, so a cycle always wins
+  if (deepest !== undefined) {
+    throw new ScopeParseError(
+      `Dependencies chain deeper than ${MAX_DEPTH} levels below "${deepest}"`,
+      lastPosition.get(deepest) ?? 0,
+      "shallower dependency chains",
+    );
+  }
 }

@@ -1,8 +1,13 @@
 import { GlobusSDKUsageError } from "../errors.ts";
 import { ScopeParseError } from "./errors.ts";
-import { parseScopeGraph, type ScopeGraph } from "./parser.ts";
+import { MAX_DEPTH, parseScopeGraph, type ScopeGraph, scopeGraphFromTrees } from "./parser.ts";
 
 const SPECIAL_CHARACTERS = /[[\]* ]/;
+/**
+ * Bound on one scope's serialised length. Repeated scopes let a short string describe a graph
+ * whose tree (and so its canonical string) grows exponentially: `a0[a1 b1] b0[a1 b1] a1[a2 b2] ...`.
+ */
+export const MAX_SCOPE_LENGTH = 1 << 20;
 
 /**
  * An immutable Globus scope: its scope string, whether it is optional (atomically
@@ -16,6 +21,10 @@ export class Scope {
   readonly optional: boolean;
   readonly dependencies: readonly Scope[];
   #canonical: string | undefined;
+  /** Nesting levels below this scope; bounded so `toString` and friends never overflow the stack. */
+  readonly #depth: number;
+  /** An upper bound of `toString().length` (duplicates counted), checked against MAX_SCOPE_LENGTH. */
+  readonly #size: number;
 
   constructor(
     scopeString: string,
@@ -34,9 +43,37 @@ export class Scope {
     }
     this.scopeString = scopeString;
     this.optional = options.optional ?? false;
-    this.dependencies = Object.freeze(
-      [...(options.dependencies ?? [])].map((d) => (typeof d === "string" ? Scope.parse(d) : d)),
-    );
+    const dependencies: Scope[] = [];
+    let depth = 0;
+    let size = (this.optional ? 1 : 0) + scopeString.length + 1;
+    for (const dep of options.dependencies ?? []) {
+      const scope = typeof dep === "string" ? Scope.parse(dep) : dep;
+      if (!(scope instanceof Scope)) {
+        throw new GlobusSDKUsageError(
+          `A dependency must be a Scope or a scope string; got ${typeof dep}.`,
+        );
+      }
+      dependencies.push(scope);
+      depth = Math.max(depth, scope.#depth + 1);
+      size += scope.#size + 1;
+    }
+    if (depth > MAX_DEPTH) {
+      throw new ScopeParseError(
+        `The dependencies of "${scopeString}" nest deeper than ${MAX_DEPTH} levels`,
+        0,
+        "shallower dependency chains",
+      );
+    }
+    if (size > MAX_SCOPE_LENGTH) {
+      throw new ScopeParseError(
+        `The scope "${scopeString}" with its dependencies serialises to more than ${MAX_SCOPE_LENGTH} characters`,
+        0,
+        "a smaller dependency tree",
+      );
+    }
+    this.#depth = depth;
+    this.#size = size;
+    this.dependencies = Object.freeze(dependencies);
     Object.freeze(this);
   }
 
@@ -151,8 +188,9 @@ export function toScopes(input: ScopeLike): Scope[] {
  * (by scope string, as Globus Auth sees them).
  */
 export function mergeScopes(...lists: ScopeLike[]): Scope[] {
-  const text = lists.flatMap((list) => toScopes(list).map((s) => s.toString())).join(" ");
-  return parseScopes(text);
+  // The Python SDK re-parses the joined strings; merging the trees directly gives the same
+  // graph without a string round trip (which loses a scope string's edge whitespace).
+  return buildScopes(scopeGraphFromTrees(lists.flatMap((list) => toScopes(list))));
 }
 
 /** Space-separated canonical scope strings, for sending to Globus Auth. */

@@ -14,16 +14,29 @@ const AUTHORIZE_URL = /(http:\/\/127\.0\.0\.1:\d+\/auth\/v2\/oauth2\/authorize\?
 
 /**
  * Runs a script as a subprocess and plays the person at the terminal: whenever it prints
- * an authorize URL, the emulator approves the login as `identityId` (as a browser would,
- * following the redirect) and the code is typed into the script's stdin.
+ * an authorize URL, the emulator that serves it approves the login as `identityId` (as a
+ * browser would, following the redirect) and the code is typed into the script's stdin.
  */
 export function runScript(
   emulator: RunningEmulator,
   args: string[],
-  options: { env: Record<string, string>; identityId: string; mfa?: boolean; timeoutMs?: number },
+  options: {
+    env: Record<string, string>;
+    identityId: string;
+    mfa?: boolean;
+    timeoutMs?: number;
+    /** Run under a pseudo-terminal (util-linux `script`), as a person's terminal would. */
+    pty?: boolean;
+    /** Leave printed URLs alone (the script approves its own logins). Default true. */
+    approve?: boolean;
+  },
 ): Promise<ScriptResult> {
+  const node = [process.execPath, "--conditions=source", ...args];
+  const [command, ...commandArgs] = options.pty
+    ? ["script", "-qfec", node.map((a) => `'${a.replaceAll("'", "'\\''")}'`).join(" "), "/dev/null"]
+    : node;
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--conditions=source", ...args], {
+    const child = spawn(command!, commandArgs, {
       env: { ...process.env, ...emulator.environmentVariables, ...options.env },
       stdio: ["pipe", "pipe", "pipe"],
     });
@@ -36,13 +49,20 @@ export function runScript(
       stdout += chunk;
       for (const match of stdout.matchAll(AUTHORIZE_URL)) {
         const url = match[1]!;
-        if (seen.has(url)) continue;
+        if (seen.has(url) || options.approve === false) continue;
         seen.add(url);
         logins++;
         try {
           const mfa =
             options.mfa || new URL(url).searchParams.get("session_required_mfa") === "true";
-          emulator.controls.autoApprove(options.identityId, { mfa, count: 1 });
+          // approve through the HTTP controls of whichever emulator printed the URL (a script
+          // may run its own embedded one)
+          const approval = await fetch(new URL("/_emulator/auto-approve", url), {
+            method: "POST",
+            headers: { "Content-Type": "application/json" },
+            body: JSON.stringify({ identity_id: options.identityId, mfa, count: 1 }),
+          });
+          if (!approval.ok) throw new Error(`auto-approve failed: HTTP ${approval.status}`);
           const response = await fetch(url, { redirect: "manual" });
           const location = new URL(response.headers.get("location") ?? "");
           child.stdin.write(`${location.searchParams.get("code")}\n`);

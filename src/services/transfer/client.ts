@@ -1,8 +1,52 @@
+import { GlobusSDKError } from "../../errors.ts";
 import { GCSCollectionScopes, type Scope, TransferScopes } from "../../scopes/index.ts";
 import { apiPath } from "../../transport/encoding.ts";
 import { TransferAPIError } from "../../transport/errors.ts";
 import type { CallOptions } from "../../transport/types.ts";
 import { BaseServiceClient } from "../base/client.ts";
+import type { TransferData } from "./data.ts";
+
+/** A Transfer task, with the fields scripts use; every other field is kept. */
+export interface TransferTask {
+  DATA_TYPE: "task";
+  task_id: string;
+  type: "TRANSFER" | "DELETE";
+  status: "ACTIVE" | "INACTIVE" | "SUCCEEDED" | "FAILED";
+  label: string | null;
+  files?: number;
+  files_transferred?: number;
+  bytes_transferred?: number;
+  [field: string]: unknown;
+}
+
+/** The answer to a task submission. */
+export interface TransferSubmitResponse {
+  task_id: string;
+  submission_id: string;
+  code: string;
+  message?: string;
+  [field: string]: unknown;
+}
+
+/** Options of {@link TransferClient.taskWait}. */
+export interface TaskWaitOptions extends CallOptions {
+  /** Give up after this many ms (default 10 minutes). */
+  timeout?: number;
+  /** Time between polls in ms (default 1 s). */
+  pollInterval?: number;
+  /** Called with the task after every poll. */
+  onProgress?: (task: TransferTask) => void;
+}
+
+/** A task did not finish within `taskWait`'s timeout. */
+export class TaskWaitTimeoutError extends GlobusSDKError {
+  override name = "TaskWaitTimeoutError";
+  readonly task: TransferTask;
+  constructor(task: TransferTask, timeoutMs: number) {
+    super(`Task ${task.task_id} is still ${task.status} after ${timeoutMs} ms.`);
+    this.task = task;
+  }
+}
 
 /** One entry of a directory listing. */
 export interface TransferFileEntry {
@@ -60,6 +104,83 @@ export class TransferClient extends BaseServiceClient {
     for (const id of ids)
       scope = scope.withDependency(GCSCollectionScopes(id).data_access.withOptional(true));
     return this.addAppScope(scope);
+  }
+
+  /** Creates a directory on a collection. */
+  async operationMkdir(
+    endpointId: string,
+    path: string,
+    options: CallOptions = {},
+  ): Promise<Record<string, unknown>> {
+    const response = await this.request<Record<string, unknown>>({
+      method: "POST",
+      path: apiPath`/v0.10/operation/endpoint/${endpointId}/mkdir`,
+      body: { DATA_TYPE: "mkdir", path },
+      ...options,
+    });
+    return response.data;
+  }
+
+  /** A fresh submission id, which makes a task submission safe to retry. */
+  async getSubmissionId(options: CallOptions = {}): Promise<string> {
+    const response = await this.request<{ value: string }>({
+      path: "/v0.10/submission_id",
+      ...options,
+    });
+    return response.data.value;
+  }
+
+  /** Submits a transfer task, fetching a submission id first when it has none. */
+  async submitTransfer(
+    data: TransferData,
+    options: CallOptions = {},
+  ): Promise<TransferSubmitResponse> {
+    data.submissionId ??= await this.getSubmissionId(options);
+    const response = await this.request<TransferSubmitResponse>({
+      method: "POST",
+      path: "/v0.10/transfer",
+      body: data.toJSON(),
+      // the submission id makes a resend harmless: Transfer answers Duplicate
+      retrySafe: true,
+      ...options,
+    });
+    return response.data;
+  }
+
+  /** Gets one task. */
+  async getTask(taskId: string, options: CallOptions = {}): Promise<TransferTask> {
+    const response = await this.request<TransferTask>({
+      path: apiPath`/v0.10/task/${taskId}`,
+      ...options,
+    });
+    return response.data;
+  }
+
+  /**
+   * Polls a task until it succeeds or fails, reporting each poll to `onProgress`.
+   * @throws TaskWaitTimeoutError when `timeout` passes first
+   */
+  async taskWait(taskId: string, options: TaskWaitOptions = {}): Promise<TransferTask> {
+    const timeout = options.timeout ?? 600_000;
+    const interval = options.pollInterval ?? 1_000;
+    const deadline = Date.now() + timeout;
+    for (;;) {
+      const task = await this.getTask(taskId, options.signal ? { signal: options.signal } : {});
+      options.onProgress?.(task);
+      if (task.status === "SUCCEEDED" || task.status === "FAILED") return task;
+      if (Date.now() + interval > deadline) throw new TaskWaitTimeoutError(task, timeout);
+      await new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(resolve, interval);
+        options.signal?.addEventListener(
+          "abort",
+          () => {
+            clearTimeout(timer);
+            reject(options.signal?.reason);
+          },
+          { once: true },
+        );
+      });
+    }
   }
 
   /** Lists a directory on a collection. */

@@ -1,0 +1,108 @@
+import { GlobusSDKUsageError } from "../../errors.ts";
+
+/** Transfer's sync levels, by name or number (0-3), as the Python SDK accepts them. */
+export type SyncLevel = "exists" | "size" | "mtime" | "checksum" | 0 | 1 | 2 | 3;
+const SYNC_LEVELS: Record<string, number> = { exists: 0, size: 1, mtime: 2, checksum: 3 };
+
+/** Options of a transfer task document. */
+export interface TransferDataOptions {
+  sourceEndpoint: string;
+  destinationEndpoint: string;
+  label?: string;
+  /** Only copy files whose destination differs at this level. */
+  syncLevel?: SyncLevel;
+  verifyChecksum?: boolean;
+  preserveTimestamp?: boolean;
+  encryptData?: boolean;
+  /** When the task gives up; an ISO date string or a Date. */
+  deadline?: string | Date;
+  notifyOnSucceeded?: boolean;
+  notifyOnFailed?: boolean;
+  notifyOnInactive?: boolean;
+  /** Set one to make resubmission safe; otherwise the client fetches one. */
+  submissionId?: string;
+  /** Further Transfer fields, sent as given. */
+  additionalFields?: Record<string, unknown>;
+}
+
+/** Options of one transfer item. */
+export interface TransferItemOptions {
+  recursive?: boolean;
+  externalChecksum?: string;
+  checksumAlgorithm?: string;
+}
+
+/** Builds a Transfer `transfer` document: endpoints, options, and the items to copy. */
+export class TransferData {
+  readonly #options: TransferDataOptions;
+  readonly #items: Record<string, unknown>[] = [];
+  submissionId: string | undefined;
+
+  constructor(options: TransferDataOptions) {
+    if (!options?.sourceEndpoint || !options.destinationEndpoint) {
+      throw new GlobusSDKUsageError("TransferData needs sourceEndpoint and destinationEndpoint.");
+    }
+    if (
+      options.syncLevel !== undefined &&
+      !(String(options.syncLevel) in SYNC_LEVELS) &&
+      ![0, 1, 2, 3].includes(options.syncLevel as number)
+    ) {
+      throw new GlobusSDKUsageError(
+        `Unknown syncLevel "${options.syncLevel}": use exists, size, mtime or checksum.`,
+      );
+    }
+    this.#options = options;
+    this.submissionId = options.submissionId;
+  }
+
+  /** Adds a file or (with `recursive`) a directory to copy. */
+  addItem(sourcePath: string, destinationPath: string, options: TransferItemOptions = {}): this {
+    if (!sourcePath || !destinationPath)
+      throw new GlobusSDKUsageError("A transfer item needs a source and a destination path.");
+    this.#items.push({
+      DATA_TYPE: "transfer_item",
+      source_path: sourcePath,
+      destination_path: destinationPath,
+      ...(options.recursive !== undefined ? { recursive: options.recursive } : {}),
+      ...(options.externalChecksum !== undefined
+        ? { external_checksum: options.externalChecksum }
+        : {}),
+      ...(options.checksumAlgorithm !== undefined
+        ? { checksum_algorithm: options.checksumAlgorithm }
+        : {}),
+    });
+    return this;
+  }
+
+  /** How many items the document holds. */
+  get itemCount(): number {
+    return this.#items.length;
+  }
+
+  /** The document as Transfer expects it. */
+  toJSON(): Record<string, unknown> {
+    const o = this.#options;
+    const syncLevel = typeof o.syncLevel === "string" ? SYNC_LEVELS[o.syncLevel] : o.syncLevel;
+    const deadline = o.deadline instanceof Date ? o.deadline.toISOString() : o.deadline;
+    const optional: Record<string, unknown> = {
+      label: o.label,
+      sync_level: syncLevel,
+      verify_checksum: o.verifyChecksum,
+      preserve_timestamp: o.preserveTimestamp,
+      encrypt_data: o.encryptData,
+      deadline,
+      notify_on_succeeded: o.notifyOnSucceeded,
+      notify_on_failed: o.notifyOnFailed,
+      notify_on_inactive: o.notifyOnInactive,
+    };
+    return {
+      DATA_TYPE: "transfer",
+      submission_id: this.submissionId,
+      source_endpoint: o.sourceEndpoint,
+      destination_endpoint: o.destinationEndpoint,
+      ...Object.fromEntries(Object.entries(optional).filter(([, v]) => v !== undefined)),
+      ...o.additionalFields,
+      DATA: this.#items,
+    };
+  }
+}
