@@ -620,14 +620,7 @@ export class AuthService {
     };
     if (identity) {
       claims.identity_set = this.identitySet(identity.id).map(describe);
-      if (scopes.has("profile")) {
-        claims.preferred_username = identity.username;
-        claims.name = identity.name;
-        claims.organization = identity.organization ?? null;
-        claims.identity_provider = identity.identity_provider ?? null;
-        claims.identity_provider_display_name = identity.identity_provider ? "Emulated IdP" : null;
-      }
-      if (scopes.has("email")) claims.email = identity.email;
+      Object.assign(claims, profileClaims(identity, scopes));
       const auth = session?.authentications.get(identity.id);
       if (auth) {
         claims.last_authentication = auth.authTime;
@@ -1256,14 +1249,7 @@ export class AuthService {
         last_authentication: this.#sessionAuthTime(info, member.id),
       })),
     };
-    if (scopes.has("profile")) {
-      body.preferred_username = identity.username;
-      body.name = identity.name;
-      body.organization = identity.organization ?? null;
-      body.identity_provider = identity.identity_provider ?? null;
-      body.identity_provider_display_name = identity.identity_provider ? "Emulated IdP" : null;
-    }
-    if (scopes.has("email")) body.email = identity.email;
+    Object.assign(body, profileClaims(identity, scopes));
     return { body };
   }
 
@@ -1353,4 +1339,21 @@ export class AuthService {
     }));
     return { body: { consents } };
   }
+}
+
+/** The claims `profile` and `email` grant, shared by id_tokens and userinfo. */
+function profileClaims(
+  identity: SeedIdentity,
+  scopes: ReadonlySet<string>,
+): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  if (scopes.has("profile")) {
+    out["preferred_username"] = identity.username;
+    out["name"] = identity.name;
+    out["organization"] = identity.organization ?? null;
+    out["identity_provider"] = identity.identity_provider ?? null;
+    out["identity_provider_display_name"] = identity.identity_provider ? "Emulated IdP" : null;
+  }
+  if (scopes.has("email")) out["email"] = identity.email;
+  return out;
 }

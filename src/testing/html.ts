@@ -1,14 +1,6 @@
 /** The emulator's HTML pages: login-and-consent, the native auth-code display, errors. */
+import { escapeHtml } from "../login-flows/landing-page.ts";
 import type { SeedIdentity } from "./types.ts";
-
-export function escapeHtml(value: string): string {
-  return value
-    .replaceAll("&", "&amp;")
-    .replaceAll("<", "&lt;")
-    .replaceAll(">", "&gt;")
-    .replaceAll('"', "&quot;")
-    .replaceAll("'", "&#39;");
-}
 
 function page(title: string, body: string): string {
   return `<!doctype html>
