@@ -3,6 +3,7 @@
  * and consents APIs, OIDC discovery and JWKS, plus the token store every service checks.
  */
 import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
+import { KNOWN_SCOPES } from "../scopes/known.ts";
 import { authCodePage, consentPage, errorPage } from "./html.ts";
 import {
   parseScopeString,
@@ -1307,9 +1308,13 @@ export class AuthService {
   }
 
   #consentsRoute(request: EmulatorRequest): EmulatorReply {
-    const info = this.#authAuthenticate(request, [
-      "urn:globus:auth:scope:auth.globus.org:view_consents",
-    ]);
+    // As Globus Auth: any Auth token sees the consents rooted at its own client; all of an
+    // identity's consents (`all=true`) need view_consents.
+    const all = request.query.get("all") === "true";
+    const info = this.#authAuthenticate(
+      request,
+      all ? [KNOWN_SCOPES.auth.scopes.view_consents] : [],
+    );
     const identityId = request.params.id ?? "";
     const allowed = this.identitySet(info.identityId).some((member) => member.id === identityId);
     if (!allowed) {
@@ -1322,7 +1327,14 @@ export class AuthService {
         ),
       );
     }
-    const consents = (this.#consentsByIdentity.get(identityId) ?? []).map((node) => ({
+    const held = this.#consentsByIdentity.get(identityId) ?? [];
+    const byId = new Map(held.map((node) => [node.id, node]));
+    const visible = all
+      ? held
+      : held.filter(
+          (node) => byId.get(node.dependencyPath[0] ?? node.id)?.client === info.clientId,
+        );
+    const consents = visible.map((node) => ({
       created: isoTime(node.created),
       id: node.id,
       status: "approved",

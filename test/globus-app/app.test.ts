@@ -420,3 +420,46 @@ describe("details a user meets", () => {
     assert.equal(authorizeCount(), 2, "the first login, then exactly one redrive login");
   });
 });
+
+describe("dependent scopes", () => {
+  test("addAppDataAccessScope: one login asks for the consent, which is then checked through the consents API", async () => {
+    const loginClient = nativeClient();
+    const manager = new EmulatorLoginFlowManager({
+      loginClient,
+      requestRefreshTokens: true,
+      approveAs: { controls: emulator.controls, identityId: ALICE_IDENTITY_ID, mfa: true },
+    });
+    await using app = new UserApp("dependent", {
+      loginClient,
+      config: { loginFlowManager: manager, tokenStorage: "memory" },
+    });
+    const transfer = new TransferClient({ app });
+    transfer.addAppDataAccessScope(DEMO_HIGH_ASSURANCE_COLLECTION_ID);
+    const listing = await transfer.operationLs(DEMO_HIGH_ASSURANCE_COLLECTION_ID);
+    assert.equal(listing.DATA_TYPE, "file_list");
+    const authorize = emulator.controls.requestLog({
+      service: "auth",
+      path: "/v2/oauth2/authorize",
+    });
+    assert.equal(authorize.length, 1);
+    assert.ok(
+      authorize[0]?.scopes?.some((s) =>
+        s.includes(
+          `*https://auth.globus.org/scopes/${DEMO_HIGH_ASSURANCE_COLLECTION_ID}/data_access`,
+        ),
+      ),
+    );
+    const consentCalls = emulator.controls.requestLog({
+      service: "auth",
+      path: "/v2/api/identities/",
+    });
+    assert.equal(consentCalls.length, 1);
+    assert.equal(consentCalls[0]?.status, 200);
+    assert.equal(await app.loginRequired(), false);
+    assert.equal(
+      emulator.controls.requestLog({ service: "auth", path: "/v2/api/identities/" }).length,
+      1,
+      "consents are cached",
+    );
+  });
+});

@@ -488,9 +488,20 @@ describe("Globus Auth introspection, userinfo, identities, consents, OIDC", () =
       },
     );
     assert.equal(other.status, 403);
+    // without view_consents, a token sees only consents rooted at its own client, and
+    // `all=true` is refused
     const noScope = await nativeLogin(emulator, ALICE_IDENTITY_ID, "openid");
-    const forbidden = await fetch(
+    const own = await fetch(
       `${emulator.urls.auth}v2/api/identities/${ALICE_IDENTITY_ID}/consents`,
+      {
+        headers: { authorization: `Bearer ${noScope.access_token}` },
+      },
+    );
+    assert.equal(own.status, 200);
+    const ownConsents = ((await own.json()) as any).consents as any[];
+    assert.ok(ownConsents.some((c) => c.scope_name === TRANSFER_ALL));
+    const forbidden = await fetch(
+      `${emulator.urls.auth}v2/api/identities/${ALICE_IDENTITY_ID}/consents?all=true`,
       {
         headers: { authorization: `Bearer ${noScope.access_token}` },
       },
