@@ -93,3 +93,19 @@ export function getServiceUrl(
   if (AUTOMATE_SERVICES.has(service)) return `https://${envName}.${service}.automate.globus.org/`;
   return `https://${service}.api.${domainOf(envName)}/`;
 }
+
+/**
+ * The API base URL of a Globus Connect Server endpoint, from its address: a bare host
+ * (`abc.def.data.globus.org`) becomes `https://<host>/api/`, as in the Python SDK; a URL
+ * gets `/api/` appended unless it already ends with it. Plain-http URLs (the emulator) are
+ * kept as given; the transport refuses them off loopback.
+ */
+export function getGCSUrl(address: string): string {
+  if (typeof address !== "string" || address.trim() === "") {
+    throw new GlobusSDKUsageError("A GCS address must be a non-empty host name or URL.");
+  }
+  const trimmed = address.trim();
+  if (!/^https?:\/\//i.test(trimmed)) return `https://${trimmed.replace(/\/+$/, "")}/api/`;
+  if (/\/api\/?$/.test(trimmed)) return trimmed.endsWith("/") ? trimmed : `${trimmed}/`;
+  return `${trimmed.replace(/\/+$/, "")}/api/`;
+}

@@ -340,6 +340,7 @@ export class Transport {
               method,
               url: shownUrl,
               timeoutMs,
+              cause: error,
             }),
             retryable: canResend,
           },
@@ -352,7 +353,7 @@ export class Transport {
           error: new NetworkError(`${method} ${shownUrl} failed: ${detail}.`, {
             method,
             url: shownUrl,
-            cause: code ? { code } : undefined,
+            cause: error,
           }),
           retryable: canResend || (code !== undefined && NOT_SENT_CODES.has(code)),
         },

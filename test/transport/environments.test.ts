@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { GlobusSDKUsageError } from "../../src/errors.ts";
 import {
+  getGCSUrl,
   getServiceUrl,
   resolveEnvironment,
   serviceUrlVariable,
@@ -61,4 +62,18 @@ test("GLOBUS_SDK_SERVICE_URL_<SERVICE> overrides one service", () => {
   const env = { GLOBUS_SDK_SERVICE_URL_TRANSFER: "http://127.0.0.1:9999/transfer" };
   assert.equal(getServiceUrl("transfer", "production", env), "http://127.0.0.1:9999/transfer/");
   assert.equal(getServiceUrl("auth", "production", env), "https://auth.globus.org/");
+});
+
+test("GCS endpoints are addressed by host, with /api/ appended", () => {
+  assert.equal(getGCSUrl("abc.def.data.globus.org"), "https://abc.def.data.globus.org/api/");
+  assert.equal(
+    getGCSUrl("https://abc.def.data.globus.org"),
+    "https://abc.def.data.globus.org/api/",
+  );
+  assert.equal(
+    getGCSUrl("https://abc.def.data.globus.org/api"),
+    "https://abc.def.data.globus.org/api/",
+  );
+  assert.equal(getGCSUrl("http://127.0.0.1:8080/gcs/e1/api/"), "http://127.0.0.1:8080/gcs/e1/api/");
+  assert.throws(() => getGCSUrl(" "), GlobusSDKUsageError);
 });

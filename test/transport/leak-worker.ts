@@ -1,3 +1,4 @@
+import { inspect } from "node:util";
 // Child process for the leak test: drives every failure mode with a secret token and a
 // secret form field, printing each error's message, toString and JSON to stdout.
 import { Transport } from "../../src/transport/index.ts";
@@ -53,6 +54,8 @@ for (const [index, mode] of modes.entries()) {
       const e = error as Error;
       console.log(`mode ${index}: ${e.name}: ${e.message} | ${String(e)} | ${JSON.stringify(e)}`);
       console.log(`  stack: ${e.stack}`);
+      // the whole error as Node prints it, causes included
+      console.log(inspect(e, { depth: 6 }));
       for (const key of Object.keys(e))
         console.log(`  ${key}: ${JSON.stringify((e as never)[key])}`);
     }

@@ -85,6 +85,7 @@ describe("retries", () => {
     const error = await transport.request({ method: "POST", path: "/p" }).catch((e: unknown) => e);
     assert.ok(error instanceof NetworkError);
     assert.match(error.message, /ECONNREFUSED/);
+    assert.ok(error.cause instanceof Error, "wraps the fetch failure");
   });
 
   test("Retry-After in seconds is honoured", async () => {
@@ -127,6 +128,7 @@ describe("timeouts and aborts", () => {
     const error = await transport.request({ path: "/slow" }).catch((e: unknown) => e);
     assert.ok(error instanceof TimeoutError);
     assert.equal(error.timeoutMs, 100);
+    assert.ok(error.cause instanceof Error, "wraps the underlying abort");
   });
 
   test("a per-call timeout overrides the client's", async () => {
