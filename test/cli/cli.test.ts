@@ -40,6 +40,14 @@ describe("the globus-sdk CLI, as a subprocess against the emulator", () => {
     assert.equal(result.logins, 0, "no prompt where nobody can answer");
   });
 
+  test("outside the emulator, a missing client id is a clear usage error", async () => {
+    const result = await cli(["session"], {
+      env: { GLOBUS_SDK_SERVICE_URL_AUTH: "", GLOBUS_CLIENT_ID: "" },
+    });
+    assert.equal(result.code, 2, result.stderr);
+    assert.match(result.stderr, /set GLOBUS_CLIENT_ID/);
+  });
+
   test("usage errors exit 2", async () => {
     assert.equal((await cli(["frobnicate"])).code, 2);
     assert.equal((await cli(["flows", "list", "--no-such-flag"])).code, 2);
@@ -85,6 +93,10 @@ describe("the globus-sdk CLI, as a subprocess against the emulator", () => {
     assert.equal(result.code, 0, result.stderr);
     assert.match(result.stdout, /alice@globusid\.org \(Alice Example\)/);
     assert.match(result.stdout, new RegExp(`identity id: ${ALICE_IDENTITY_ID}`));
+    assert.match(
+      result.stdout,
+      /linked identities:\n {4}alice@globusid\.org .*\n {4}alice@university\.example\.edu/,
+    );
     const json = JSON.parse((await cli(["whoami", "--json"])).stdout);
     assert.equal(json.sub, ALICE_IDENTITY_ID);
   });
