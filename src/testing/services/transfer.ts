@@ -756,16 +756,27 @@ function register(router: Parameters<ServiceModule["register"]>[0], context: Emu
     return { body: { value: context.newId() } };
   });
 
-  router.route("POST", `${API_PREFIX}/transfer`, (request) => {
+  /**
+   * What a task submission (transfer or delete) does first: authenticate, parse the body,
+   * answer a resubmitted submission_id with the original task, and check DATA_TYPE.
+   */
+  const startSubmission = (request: EmulatorRequest, kind: "transfer" | "delete") => {
     const token = auth(request);
     settleTasks();
     const fail = failFor(request);
     const body = objectBody(() => request.json(), fail);
     const duplicate = duplicateOf(body, token);
-    if (duplicate) return acceptedReply(duplicate, "transfer", true);
-    if (body.DATA_TYPE !== undefined && body.DATA_TYPE !== "transfer") {
-      throw fail(400, "ClientError.BadRequest", "DATA_TYPE must be 'transfer'");
+    if (duplicate) return { duplicate: true, reply: acceptedReply(duplicate, kind, true) } as const;
+    if (body.DATA_TYPE !== undefined && body.DATA_TYPE !== kind) {
+      throw fail(400, "ClientError.BadRequest", `DATA_TYPE must be '${kind}'`);
     }
+    return { duplicate: false, token, fail, body } as const;
+  };
+
+  router.route("POST", `${API_PREFIX}/transfer`, (request) => {
+    const started = startSubmission(request, "transfer");
+    if (started.duplicate) return started.reply;
+    const { token, fail, body } = started;
     const sourceId = body.source_endpoint;
     const destinationId = body.destination_endpoint;
     if (typeof sourceId !== "string" || typeof destinationId !== "string") {
@@ -829,15 +840,9 @@ function register(router: Parameters<ServiceModule["register"]>[0], context: Emu
   });
 
   router.route("POST", `${API_PREFIX}/delete`, (request) => {
-    const token = auth(request);
-    settleTasks();
-    const fail = failFor(request);
-    const body = objectBody(() => request.json(), fail);
-    const duplicate = duplicateOf(body, token);
-    if (duplicate) return acceptedReply(duplicate, "delete", true);
-    if (body.DATA_TYPE !== undefined && body.DATA_TYPE !== "delete") {
-      throw fail(400, "ClientError.BadRequest", "DATA_TYPE must be 'delete'");
-    }
+    const started = startSubmission(request, "delete");
+    if (started.duplicate) return started.reply;
+    const { token, fail, body } = started;
     if (typeof body.endpoint !== "string") {
       throw fail(400, "ClientError.BadRequest", "'endpoint' is required");
     }
