@@ -34,6 +34,11 @@ export interface RenewingAuthorizerOptions {
    * has renewed already, its fresh tokens are adopted and no grant is sent.
    */
   beforeRefresh?: (() => Promise<StoredTokens | undefined>) | undefined;
+  /**
+   * Runs each renewal (the `beforeRefresh` re-read and the grant) inside a critical section,
+   * e.g. a cross-process file lock, so processes sharing a store refresh once between them.
+   */
+  serialize?: (<T>(work: () => Promise<T>) => Promise<T>) | undefined;
 }
 
 const WALL_CLOCK = () => Date.now() / 1000;
@@ -50,6 +55,7 @@ export abstract class RenewingAuthorizer implements Authorizer {
   readonly #now: () => number;
   readonly #onRefresh: RenewingAuthorizerOptions["onRefresh"];
   readonly #beforeRefresh: RenewingAuthorizerOptions["beforeRefresh"];
+  readonly #serialize: RenewingAuthorizerOptions["serialize"];
   #accessToken: string | undefined;
   #expiresAt: number | undefined;
   #inFlight: Promise<void> | undefined;
@@ -72,6 +78,7 @@ export abstract class RenewingAuthorizer implements Authorizer {
     this.#now = options.now ?? defaultClock ?? WALL_CLOCK;
     this.#onRefresh = options.onRefresh;
     this.#beforeRefresh = options.beforeRefresh;
+    this.#serialize = options.serialize;
     if (options.accessToken) {
       this.#accessToken = options.accessToken;
       this.#expiresAt = options.expiresAt;
@@ -135,8 +142,17 @@ export abstract class RenewingAuthorizer implements Authorizer {
    * token a 401-driven renewal produced is refused again, reports `false`, so a service
    * that keeps refusing is not hammered with renewals.
    */
-  async handleMissingAuthorization(): Promise<boolean> {
+  async handleMissingAuthorization(sentAuthorization?: string): Promise<boolean> {
     if (this.#fatal) throw this.#fatal;
+    // the failed request carried an older token than the one now held (a sibling request's
+    // refresh finished meanwhile): retrying with the current one is enough
+    if (
+      sentAuthorization !== undefined &&
+      this.#accessToken !== undefined &&
+      sentAuthorization !== `Bearer ${this.#accessToken}`
+    ) {
+      return true;
+    }
     if (this.#inFlight) {
       await this.#inFlight;
       return true;
@@ -155,7 +171,7 @@ export abstract class RenewingAuthorizer implements Authorizer {
 
   #renew(): Promise<void> {
     if (this.#inFlight) return this.#inFlight;
-    const pending = this.#doRenew();
+    const pending = this.#serialize ? this.#serialize(() => this.#doRenew()) : this.#doRenew();
     this.#inFlight = pending;
     const clear = () => {
       if (this.#inFlight === pending) this.#inFlight = undefined;

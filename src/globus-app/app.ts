@@ -23,6 +23,7 @@ import {
   SQLiteTokenStorage,
   TokenValidationError,
   ValidatingTokenStorage,
+  withFileLock,
 } from "../token-storage/index.ts";
 import type { TokenData, TokenStorage, TokenStorageProvider } from "../token-storage/types.ts";
 import type { Authorizer } from "../transport/types.ts";
@@ -258,7 +259,8 @@ export abstract class GlobusApp implements AsyncDisposable {
     };
     return {
       getAuthorizationHeader: () => withRelogin((a) => a.getAuthorizationHeader(), undefined),
-      handleMissingAuthorization: () => withRelogin((a) => a.handleMissingAuthorization(), true),
+      handleMissingAuthorization: (sent?: string) =>
+        withRelogin((a) => a.handleMissingAuthorization(sent), true),
     };
   }
 
@@ -424,11 +426,17 @@ export class UserApp extends GlobusApp {
     if (!this.config.requestRefreshTokens || !data.refresh_token) {
       return new AccessTokenAuthorizer(data.access_token);
     }
+    // Processes sharing a token file refresh one at a time, each re-reading the store
+    // first, so one refresh serves them all.
+    const file = (storage.storage as { filepath?: unknown }).filepath;
+    const lockPath = typeof file === "string" ? `${file}.refresh.lock` : undefined;
     return new RefreshTokenAuthorizer({
       loginClient: this.loginClient,
+      resourceServer,
       refreshToken: data.refresh_token,
       accessToken: data.access_token,
       expiresAt: data.expires_at_seconds,
+      serialize: lockPath ? (work) => withFileLock(lockPath, work) : undefined,
       onRefresh: (response) => storage.storeTokenResponse(response),
       beforeRefresh: async () => {
         // a sibling process may have refreshed already: adopt its tokens if still fresh

@@ -237,7 +237,7 @@ export class Transport {
         }
         if (response.status === 401 && authorizer && !recoveredFrom401) {
           recoveredFrom401 = true;
-          if (await authorizer.handleMissingAuthorization()) {
+          if (await authorizer.handleMissingAuthorization(headers["Authorization"])) {
             debug("401: the authorizer recovered; retrying once");
             attempt--;
             continue;

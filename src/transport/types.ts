@@ -6,10 +6,11 @@ export interface Authorizer {
   /** The full header value (`"Bearer ..."`), or `undefined` to send none. */
   getAuthorizationHeader(): Promise<string | undefined>;
   /**
-   * Called at most once per request, after a 401. Return `true` when something changed
-   * (for example a refresh) so that a single retry is worthwhile.
+   * Called at most once per request, after a 401, with the `Authorization` value that
+   * request carried. Return `true` when something changed (a refresh, or a newer token
+   * already at hand) so that a single retry is worthwhile.
    */
-  handleMissingAuthorization(): Promise<boolean>;
+  handleMissingAuthorization(sentAuthorization?: string): Promise<boolean>;
 }
 
 /** A query parameter value. Arrays become comma-joined lists, as Globus APIs expect. */

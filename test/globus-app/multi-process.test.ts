@@ -1,0 +1,82 @@
+import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { test } from "node:test";
+import { fileURLToPath } from "node:url";
+import { FlowsClient, NativeAppAuthClient, SQLiteTokenStorage, UserApp } from "../../src/index.ts";
+import {
+  ALICE_IDENTITY_ID,
+  DEMO_NATIVE_CLIENT_ID,
+  EmulatorLoginFlowManager,
+  startEmulator,
+} from "../../src/testing/index.ts";
+
+const WORKER = fileURLToPath(new URL("./refresh-worker.ts", import.meta.url));
+
+test("8 processes x 100 calls on an expired token share one SQLite store and one refresh", async () => {
+  const emulator = await startEmulator();
+  const dir = mkdtempSync(join(tmpdir(), "globus-multi-"));
+  const dbPath = join(dir, "tokens.db");
+  try {
+    const loginClient = new NativeAppAuthClient(DEMO_NATIVE_CLIENT_ID, {
+      baseUrl: emulator.urls.auth,
+    });
+    const storage = new SQLiteTokenStorage(dbPath);
+    {
+      await using app = new UserApp("multi-process", {
+        loginClient,
+        config: {
+          tokenStorage: storage,
+          loginFlowManager: new EmulatorLoginFlowManager({
+            loginClient,
+            requestRefreshTokens: true,
+            approveAs: { controls: emulator.controls, identityId: ALICE_IDENTITY_ID },
+          }),
+        },
+      });
+      new FlowsClient({ app, baseUrl: emulator.urls.flows });
+      await app.login();
+    }
+    await storage.close();
+    // the services now reject the stored access token; every process must refresh or adopt
+    emulator.controls.advanceClock(3 * 24 * 3600);
+    const runs = Array.from(
+      { length: 8 },
+      () =>
+        new Promise<{ code: number | null; out: string; err: string }>((resolve) => {
+          const child = spawn(process.execPath, [WORKER, dbPath, DEMO_NATIVE_CLIENT_ID, "100"], {
+            env: { ...process.env, ...emulator.environmentVariables },
+          });
+          let out = "";
+          let err = "";
+          child.stdout.on("data", (d) => {
+            out += d;
+          });
+          child.stderr.on("data", (d) => {
+            err += d;
+          });
+          child.on("close", (code) => resolve({ code, out, err }));
+        }),
+    );
+    const results = await Promise.all(runs);
+    for (const r of results) {
+      assert.equal(r.code, 0, r.err);
+      assert.deepEqual(JSON.parse(r.out), { ok: 100, failed: 0 }, r.err);
+    }
+    assert.equal(
+      emulator.controls.countGrants("refresh_token"),
+      1,
+      "one refresh served all 8 processes",
+    );
+    assert.equal(
+      emulator.controls.countGrants("authorization_code"),
+      1,
+      "no process logged in again",
+    );
+  } finally {
+    await emulator.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
