@@ -4,7 +4,27 @@ import { apiPath } from "../../transport/encoding.ts";
 import { TransferAPIError } from "../../transport/errors.ts";
 import type { CallOptions } from "../../transport/types.ts";
 import { BaseServiceClient } from "../base/client.ts";
-import type { TransferData } from "./data.ts";
+import { Paginator } from "../base/paging.ts";
+import type { DeleteData, TransferData } from "./data.ts";
+
+/** An endpoint or collection, with the fields scripts use; every other field is kept. */
+export interface TransferEndpoint {
+  DATA_TYPE: "endpoint";
+  id: string;
+  display_name: string;
+  owner_string?: string;
+  entity_type?: string;
+  [field: string]: unknown;
+}
+
+/** Transfer's offset-paged lists: `DATA`, `offset`, `limit`, and `has_next_page` or `total`. */
+interface OffsetPage<T> {
+  DATA: T[];
+  offset: number;
+  limit: number;
+  has_next_page?: boolean;
+  total?: number;
+}
 
 /** A Transfer task, with the fields scripts use; every other field is kept. */
 export interface TransferTask {
@@ -104,6 +124,96 @@ export class TransferClient extends BaseServiceClient {
     for (const id of ids)
       scope = scope.withDependency(GCSCollectionScopes(id).data_access.withOptional(true));
     return this.addAppScope(scope);
+  }
+
+  /** Searches endpoints and collections across pages (`filter_fulltext`, `filter_scope`). */
+  endpointSearch(
+    filterFulltext?: string,
+    options: CallOptions & { filterScope?: string; filterEntityType?: string; limit?: number } = {},
+  ): Paginator<TransferEndpoint, number> {
+    return this.#offsetPaged<TransferEndpoint>("/v0.10/endpoint_search", options, {
+      filter_fulltext: filterFulltext,
+      filter_scope: options.filterScope,
+      filter_entity_type: options.filterEntityType,
+    });
+  }
+
+  /** Gets one endpoint or collection. */
+  async getEndpoint(endpointId: string, options: CallOptions = {}): Promise<TransferEndpoint> {
+    const response = await this.request<TransferEndpoint>({
+      path: apiPath`/v0.10/endpoint/${endpointId}`,
+      ...options,
+    });
+    return response.data;
+  }
+
+  /** Renames (moves) a path on a collection. */
+  async operationRename(
+    endpointId: string,
+    oldPath: string,
+    newPath: string,
+    options: CallOptions = {},
+  ): Promise<Record<string, unknown>> {
+    const response = await this.request<Record<string, unknown>>({
+      method: "POST",
+      path: apiPath`/v0.10/operation/endpoint/${endpointId}/rename`,
+      body: { DATA_TYPE: "rename", old_path: oldPath, new_path: newPath },
+      ...options,
+    });
+    return response.data;
+  }
+
+  /** Submits a delete task, fetching a submission id first when it has none. */
+  async submitDelete(data: DeleteData, options: CallOptions = {}): Promise<TransferSubmitResponse> {
+    data.submissionId ??= await this.getSubmissionId(options);
+    const response = await this.request<TransferSubmitResponse>({
+      method: "POST",
+      path: "/v0.10/delete",
+      body: data.toJSON(),
+      retrySafe: true,
+      ...options,
+    });
+    return response.data;
+  }
+
+  /** Lists your tasks across pages; `filter` is Transfer's `key:value/key:value` syntax. */
+  taskList(
+    options: CallOptions & { filter?: string; orderBy?: string; limit?: number } = {},
+  ): Paginator<TransferTask, number> {
+    return this.#offsetPaged<TransferTask>("/v0.10/task_list", options, {
+      filter: options.filter,
+      orderby: options.orderBy,
+    });
+  }
+
+  /** Cancels a task. */
+  async cancelTask(taskId: string, options: CallOptions = {}): Promise<Record<string, unknown>> {
+    const response = await this.request<Record<string, unknown>>({
+      method: "POST",
+      path: apiPath`/v0.10/task/${taskId}/cancel`,
+      ...options,
+    });
+    return response.data;
+  }
+
+  /** Transfer pages by offset and limit; the end is `has_next_page: false` or `total`. */
+  #offsetPaged<T>(
+    path: string,
+    options: CallOptions & { limit?: number },
+    query: Record<string, string | undefined>,
+  ): Paginator<T, number> {
+    return new Paginator(async (offset = 0) => {
+      const response = await this.request<OffsetPage<T>>({
+        path,
+        query: { ...query, limit: options.limit, offset },
+        signal: options.signal,
+        timeout: options.timeout,
+      });
+      const page = response.data;
+      const nextOffset = page.offset + page.limit;
+      const more = page.has_next_page ?? (page.total !== undefined && nextOffset < page.total);
+      return { items: page.DATA, next: more ? nextOffset : undefined, raw: page };
+    });
   }
 
   /** Creates a directory on a collection. */

@@ -106,3 +106,54 @@ export class TransferData {
     };
   }
 }
+
+/** Options of a delete task document. */
+export interface DeleteDataOptions {
+  endpoint: string;
+  label?: string;
+  /** Delete directories and their contents. */
+  recursive?: boolean;
+  /** Do not fail when a path is missing. */
+  ignoreMissing?: boolean;
+  deadline?: string | Date;
+  submissionId?: string;
+}
+
+/** Builds a Transfer `delete` document: one collection and the paths to remove. */
+export class DeleteData {
+  readonly #options: DeleteDataOptions;
+  readonly #items: Record<string, unknown>[] = [];
+  submissionId: string | undefined;
+
+  constructor(options: DeleteDataOptions) {
+    if (!options?.endpoint)
+      throw new GlobusSDKUsageError("DeleteData needs the endpoint (collection) to delete on.");
+    this.#options = options;
+    this.submissionId = options.submissionId;
+  }
+
+  /** Adds a path to delete. */
+  addItem(path: string): this {
+    if (!path) throw new GlobusSDKUsageError("A delete item needs a path.");
+    this.#items.push({ DATA_TYPE: "delete_item", path });
+    return this;
+  }
+
+  /** The document as Transfer expects it. */
+  toJSON(): Record<string, unknown> {
+    const o = this.#options;
+    const optional: Record<string, unknown> = {
+      label: o.label,
+      recursive: o.recursive,
+      ignore_missing: o.ignoreMissing,
+      deadline: o.deadline instanceof Date ? o.deadline.toISOString() : o.deadline,
+    };
+    return {
+      DATA_TYPE: "delete",
+      submission_id: this.submissionId,
+      endpoint: o.endpoint,
+      ...Object.fromEntries(Object.entries(optional).filter(([, v]) => v !== undefined)),
+      DATA: this.#items,
+    };
+  }
+}

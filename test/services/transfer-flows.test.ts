@@ -1,0 +1,234 @@
+import assert from "node:assert/strict";
+import { after, before, describe, test } from "node:test";
+import {
+  DeleteData,
+  FlowsClient,
+  NativeAppAuthClient,
+  SpecificFlowClient,
+  TransferClient,
+  TransferData,
+  UserApp,
+} from "../../src/index.ts";
+import {
+  ALICE_IDENTITY_ID,
+  DEFAULT_SEED,
+  DEMO_COLLECTION_ID,
+  DEMO_FLOW_ID,
+  DEMO_NATIVE_CLIENT_ID,
+  EmulatorLoginFlowManager,
+  type RunningEmulator,
+  startEmulator,
+} from "../../src/testing/index.ts";
+
+let emulator: RunningEmulator;
+let app: UserApp;
+before(async () => {
+  // five collections, so endpoint search pages three times at limit 2
+  const extra = [1, 2, 3].map((n) => ({
+    ...DEFAULT_SEED.endpoints[0]!,
+    id: `33333333-9999-4333-8333-00000000000${n}`,
+    display_name: `Extra Collection ${n}`,
+  }));
+  emulator = await startEmulator({ seed: { endpoints: [...DEFAULT_SEED.endpoints, ...extra] } });
+  const loginClient = new NativeAppAuthClient(DEMO_NATIVE_CLIENT_ID, {
+    baseUrl: emulator.urls.auth,
+  });
+  app = new UserApp("service-tests", {
+    loginClient,
+    config: {
+      tokenStorage: "memory",
+      loginFlowManager: new EmulatorLoginFlowManager({
+        loginClient,
+        requestRefreshTokens: true,
+        approveAs: { controls: emulator.controls, identityId: ALICE_IDENTITY_ID },
+      }),
+    },
+  });
+});
+after(async () => {
+  await app.close();
+  await emulator.stop();
+});
+
+const lastRequest = (service: string, path: string) =>
+  emulator.controls.requestLog({ service, path }).at(-1);
+
+describe("TransferClient on the wire", () => {
+  const transfer = () => new TransferClient({ app, baseUrl: emulator.urls.transfer });
+
+  test("endpointSearch pages by offset across 3 pages", async () => {
+    const client = transfer();
+    const pages = [];
+    for await (const page of client.endpointSearch("Collection", { limit: 2 }).pages())
+      pages.push(page);
+    assert.ok(pages.length >= 3, `got ${pages.length} pages`);
+    const ids = pages.flatMap((p) => p.items.map((e) => e.id));
+    assert.equal(new Set(ids).size, ids.length, "no endpoint twice");
+    const log = emulator.controls.requestLog({
+      service: "transfer",
+      path: "/v0.10/endpoint_search",
+    });
+    assert.deepEqual(
+      log.slice(-pages.length).map((e) => e.query["offset"]),
+      pages.map((_, i) => String(i * 2)),
+    );
+    assert.equal(log.at(-1)?.query["filter_fulltext"], "Collection");
+  });
+
+  test("getEndpoint, mkdir, rename", async () => {
+    const client = transfer();
+    const endpoint = await client.getEndpoint(DEMO_COLLECTION_ID);
+    assert.equal(endpoint.id, DEMO_COLLECTION_ID);
+    assert.equal(lastRequest("transfer", `/v0.10/endpoint/${DEMO_COLLECTION_ID}`)?.method, "GET");
+    await client.operationMkdir(DEMO_COLLECTION_ID, "/home/alice/made");
+    assert.deepEqual(
+      lastRequest("transfer", `/v0.10/operation/endpoint/${DEMO_COLLECTION_ID}/mkdir`)?.body,
+      {
+        DATA_TYPE: "mkdir",
+        path: "/home/alice/made",
+      },
+    );
+    await client.operationRename(DEMO_COLLECTION_ID, "/home/alice/made", "/home/alice/renamed");
+    assert.deepEqual(
+      lastRequest("transfer", `/v0.10/operation/endpoint/${DEMO_COLLECTION_ID}/rename`)?.body,
+      {
+        DATA_TYPE: "rename",
+        old_path: "/home/alice/made",
+        new_path: "/home/alice/renamed",
+      },
+    );
+    const names = (await client.operationLs(DEMO_COLLECTION_ID, { path: "/home/alice/" })).DATA.map(
+      (e) => e.name,
+    );
+    assert.ok(names.includes("renamed") && !names.includes("made"));
+  });
+
+  test("submitTransfer sends the TransferData document with a fetched submission id; taskWait reports progress", async () => {
+    const client = transfer();
+    const data = new TransferData({
+      sourceEndpoint: DEMO_COLLECTION_ID,
+      destinationEndpoint: DEMO_COLLECTION_ID,
+      label: "wire",
+      syncLevel: "checksum",
+      verifyChecksum: true,
+      notifyOnSucceeded: false,
+    }).addItem("/home/alice/results/", "/home/alice/wire/", { recursive: true });
+    const submitted = await client.submitTransfer(data);
+    const body = lastRequest("transfer", "/v0.10/transfer")?.body as Record<string, unknown>;
+    assert.equal(body["DATA_TYPE"], "transfer");
+    assert.equal(body["sync_level"], 3);
+    assert.equal(body["verify_checksum"], true);
+    assert.equal(body["submission_id"], data.submissionId);
+    assert.deepEqual(body["DATA"], [
+      {
+        DATA_TYPE: "transfer_item",
+        source_path: "/home/alice/results/",
+        destination_path: "/home/alice/wire/",
+        recursive: true,
+      },
+    ]);
+    const seen: string[] = [];
+    const done = await client.taskWait(submitted.task_id, {
+      pollInterval: 200,
+      onProgress: (t) => seen.push(t.status),
+    });
+    assert.equal(done.status, "SUCCEEDED");
+    assert.ok(seen.includes("ACTIVE") || seen.length >= 1);
+  });
+
+  test("submitDelete, cancelTask, and taskList across 3 pages", async () => {
+    const client = transfer();
+    const del = await client.submitDelete(
+      new DeleteData({ endpoint: DEMO_COLLECTION_ID, recursive: true }).addItem(
+        "/home/alice/renamed",
+      ),
+    );
+    assert.deepEqual(
+      (lastRequest("transfer", "/v0.10/delete")?.body as Record<string, unknown>)["DATA"],
+      [{ DATA_TYPE: "delete_item", path: "/home/alice/renamed" }],
+    );
+    const slow = await client.submitTransfer(
+      new TransferData({
+        sourceEndpoint: DEMO_COLLECTION_ID,
+        destinationEndpoint: DEMO_COLLECTION_ID,
+      }).addItem("/home/alice/notes.txt", "/home/alice/notes-copy.txt"),
+    );
+    await client.cancelTask(slow.task_id);
+    assert.equal(lastRequest("transfer", `/v0.10/task/${slow.task_id}/cancel`)?.method, "POST");
+    const pages = [];
+    for await (const page of client.taskList({ limit: 1 }).pages()) pages.push(page);
+    assert.ok(pages.length >= 3, `got ${pages.length} pages`);
+    assert.ok(pages.flatMap((p) => p.items).some((t) => t.task_id === del.task_id));
+  });
+});
+
+describe("FlowsClient and SpecificFlowClient on the wire", () => {
+  const flowsClient = () =>
+    new FlowsClient({
+      app,
+      baseUrl: emulator.urls.flows,
+      appScopes: [
+        FlowsClient.scopes.view_flows,
+        FlowsClient.scopes.manage_flows,
+        FlowsClient.scopes.run_status,
+        FlowsClient.scopes.run_manage,
+      ],
+    });
+  const definition = { StartAt: "A", States: { A: { Type: "Pass", End: true } } };
+
+  test("create, update, validate, delete", async () => {
+    const flows = flowsClient();
+    const created = await flows.createFlow({ title: "Wire Flow", definition, keywords: ["wire"] });
+    assert.deepEqual(lastRequest("flows", "/flows")?.body, {
+      title: "Wire Flow",
+      definition,
+      keywords: ["wire"],
+    });
+    const updated = await flows.updateFlow(created.id, { title: "Wire Flow 2" });
+    assert.equal(updated.title, "Wire Flow 2");
+    assert.equal(lastRequest("flows", `/flows/${created.id}`)?.method, "PUT");
+    const validation = await flows.validateFlow(definition);
+    assert.ok("scopes" in validation);
+    await flows.deleteFlow(created.id);
+    assert.equal(lastRequest("flows", `/flows/${created.id}`)?.method, "DELETE");
+  });
+
+  test("listFlows pages by marker across 3 pages", async () => {
+    const flows = flowsClient();
+    const pages = [];
+    for await (const page of flows.listFlows({ perPage: 1 }).pages()) pages.push(page);
+    assert.ok(pages.length >= 3, `got ${pages.length} pages`);
+    const markers = emulator.controls
+      .requestLog({ service: "flows", path: "/flows" })
+      .slice(-pages.length);
+    assert.equal(markers[0]?.query["marker"], undefined);
+    assert.ok(markers.slice(1).every((e) => typeof e.query["marker"] === "string"));
+  });
+
+  test("runFlow, listRuns (3 pages), getRun, getRunLogs, cancelRun", async () => {
+    const flows = flowsClient();
+    const hello = new SpecificFlowClient(DEMO_FLOW_ID, { app, baseUrl: emulator.urls.flows });
+    const runs = [];
+    for (let i = 0; i < 3; i++)
+      runs.push(
+        await hello.runFlow({ message: `run ${i}` }, { label: `wire ${i}`, tags: ["wire"] }),
+      );
+    assert.deepEqual(lastRequest("flows", `/flows/${DEMO_FLOW_ID}/run`)?.body, {
+      body: { message: "run 2" },
+      label: "wire 2",
+      tags: ["wire"],
+    });
+    const pages = [];
+    for await (const page of flows.listRuns({ filterFlowId: DEMO_FLOW_ID }).pages())
+      pages.push(page);
+    const listed = pages.flatMap((p) => p.items.map((r) => r.run_id));
+    for (const run of runs) assert.ok(listed.includes(run.run_id));
+    const one = await flows.getRun(runs[0]!.run_id);
+    assert.equal(one.label, "wire 0");
+    const logs = await flows.getRunLogs(runs[0]!.run_id, { limit: 1 }).toArray();
+    assert.ok(logs.length >= 1 && typeof logs[0]?.code === "string");
+    const cancelled = await flows.cancelRun(runs[2]!.run_id);
+    assert.equal(cancelled.run_id, runs[2]!.run_id);
+    assert.equal(lastRequest("flows", `/runs/${runs[2]!.run_id}/cancel`)?.method, "POST");
+  });
+});
