@@ -1,0 +1,209 @@
+import assert from "node:assert/strict";
+import { after, before, describe, test } from "node:test";
+import {
+  ComputeClient,
+  GCSClient,
+  GroupsClient,
+  KNOWN_SCOPES,
+  NativeAppAuthClient,
+  SearchClient,
+  TimersClient,
+  TransferData,
+  UserApp,
+} from "../../src/index.ts";
+import {
+  ALICE_IDENTITY_ID,
+  BOB_IDENTITY_ID,
+  DEMO_COLLECTION_ID,
+  DEMO_COMPUTE_ENDPOINT_ID,
+  DEMO_FLOW_ID,
+  DEMO_GCS_ENDPOINT_ID,
+  DEMO_NATIVE_CLIENT_ID,
+  DEMO_SEARCH_INDEX_ID,
+  EmulatorLoginFlowManager,
+  type RunningEmulator,
+  startEmulator,
+} from "../../src/testing/index.ts";
+
+let emulator: RunningEmulator;
+let app: UserApp;
+before(async () => {
+  emulator = await startEmulator();
+  const loginClient = new NativeAppAuthClient(DEMO_NATIVE_CLIENT_ID, {
+    baseUrl: emulator.urls.auth,
+  });
+  app = new UserApp("other-services", {
+    loginClient,
+    config: {
+      tokenStorage: "memory",
+      loginFlowManager: new EmulatorLoginFlowManager({
+        loginClient,
+        requestRefreshTokens: true,
+        approveAs: { controls: emulator.controls, identityId: ALICE_IDENTITY_ID },
+      }),
+    },
+  });
+});
+after(async () => {
+  await app.close();
+  await emulator.stop();
+});
+
+const last = (service: string, path: string) =>
+  emulator.controls.requestLog({ service, path }).at(-1);
+
+test("each client's resource server and default scopes come from the one scope table", () => {
+  const cases: Array<
+    [
+      { resourceServer: string; defaultScopeRequirements: unknown[] },
+      { resourceServer: string; scopes: Record<string, string> },
+      string,
+    ]
+  > = [
+    [new GroupsClient(), KNOWN_SCOPES.groups, "view_my_groups_and_memberships"],
+    [new SearchClient(), KNOWN_SCOPES.search, "search"],
+    [new TimersClient(), KNOWN_SCOPES.timers, "timer"],
+    [new ComputeClient(), KNOWN_SCOPES.compute, "all"],
+  ];
+  for (const [client, known, name] of cases) {
+    assert.equal(client.resourceServer, known.resourceServer);
+    assert.deepEqual(client.defaultScopeRequirements.map(String), [known.scopes[name]]);
+  }
+  const gcs = new GCSClient("gcs.example.org", DEMO_GCS_ENDPOINT_ID);
+  assert.equal(gcs.resourceServer, DEMO_GCS_ENDPOINT_ID);
+  assert.deepEqual(gcs.defaultScopeRequirements.map(String), [
+    `urn:globus:auth:scope:${DEMO_GCS_ENDPOINT_ID}:manage_collections`,
+  ]);
+  assert.equal(gcs.transport.baseUrl, "https://gcs.example.org/api/");
+});
+
+describe("on the wire, against the emulator", () => {
+  test("Groups: my groups, create, update, add and remove members, get, delete", async () => {
+    const groups = new GroupsClient({
+      app,
+      baseUrl: emulator.urls.groups,
+      appScopes: [GroupsClient.scopes.view_my_groups_and_memberships, GroupsClient.scopes.all],
+    });
+    const mine = await groups.getMyGroups();
+    assert.ok(mine.length >= 1);
+    const created = await groups.createGroup({ name: "Wire Group", description: "made by a test" });
+    assert.deepEqual(last("groups", "/v2/groups")?.body, {
+      name: "Wire Group",
+      description: "made by a test",
+    });
+    const updated = await groups.updateGroup(created.id, { name: "Wire Group 2" });
+    assert.equal(updated.name, "Wire Group 2");
+    await groups.addMembers(created.id, [BOB_IDENTITY_ID]);
+    assert.deepEqual(last("groups", `/v2/groups/${created.id}`)?.body, {
+      add: [{ identity_id: BOB_IDENTITY_ID, role: "member" }],
+    });
+    const withMembers = await groups.getGroup(created.id, { include: ["memberships"] });
+    assert.ok(withMembers.memberships?.some((m) => m.identity_id === BOB_IDENTITY_ID));
+    await groups.removeMembers(created.id, [BOB_IDENTITY_ID]);
+    assert.deepEqual(last("groups", `/v2/groups/${created.id}`)?.body, {
+      remove: [{ identity_id: BOB_IDENTITY_ID }],
+    });
+    await groups.deleteGroup(created.id);
+    assert.equal(last("groups", `/v2/groups/${created.id}`)?.method, "DELETE");
+  });
+
+  test("Search: index list, ingest, query, structured query, subject", async () => {
+    const search = new SearchClient({
+      app,
+      baseUrl: emulator.urls.search,
+      appScopes: [SearchClient.scopes.search, SearchClient.scopes.ingest],
+    });
+    const indexes = await search.listIndexes();
+    assert.ok(indexes.some((i) => i["id"] === DEMO_SEARCH_INDEX_ID));
+    const task = await search.ingest(DEMO_SEARCH_INDEX_ID, {
+      ingest_type: "GMetaEntry",
+      ingest_data: {
+        subject: "wire://doc",
+        visible_to: ["public"],
+        content: { title: "wire test document" },
+      },
+    });
+    assert.equal(typeof task["task_id"], "string");
+    const found = await search.search(DEMO_SEARCH_INDEX_ID, "wire", { limit: 5 });
+    assert.equal(last("search", `/v1/index/${DEMO_SEARCH_INDEX_ID}/search`)?.query["q"], "wire");
+    assert.ok(found.gmeta.some((g) => g.subject === "wire://doc"));
+    const posted = await search.postSearch(DEMO_SEARCH_INDEX_ID, { q: "wire", limit: 1 });
+    assert.deepEqual(last("search", `/v1/index/${DEMO_SEARCH_INDEX_ID}/search`)?.body, {
+      q: "wire",
+      limit: 1,
+    });
+    assert.ok(posted.gmeta.length <= 1);
+    const subject = await search.getSubject(DEMO_SEARCH_INDEX_ID, "wire://doc");
+    assert.equal(subject["subject"], "wire://doc");
+  });
+
+  test("Timers: a transfer timer and a flow timer, list, get, pause, resume, delete", async () => {
+    const timers = new TimersClient({ app, baseUrl: emulator.urls.timer });
+    const data = new TransferData({
+      sourceEndpoint: DEMO_COLLECTION_ID,
+      destinationEndpoint: DEMO_COLLECTION_ID,
+    }).addItem("/home/alice/notes.txt", "/home/alice/notes-timer.txt");
+    const transferTimer = await timers.createTransferTimer(
+      "nightly",
+      { type: "recurring", interval_seconds: 86400 },
+      data,
+    );
+    const sent = last("timer", "/v2/timer")?.body as { timer: Record<string, unknown> };
+    assert.equal(sent.timer["timer_type"], "transfer");
+    assert.equal((sent.timer["body"] as Record<string, unknown>)["submission_id"], undefined);
+    const flowTimer = await timers.createFlowTimer("hello", { type: "once" }, DEMO_FLOW_ID, {
+      message: "hi",
+    });
+    const ids = [transferTimer, flowTimer].map((t) =>
+      String((t["timer"] as Record<string, unknown> | undefined)?.["job_id"] ?? t["job_id"]),
+    );
+    const listed = await timers.listTimers();
+    for (const id of ids)
+      assert.ok(
+        listed.some((t) => t.job_id === id),
+        `timer ${id} listed`,
+      );
+    const one = await timers.getTimer(ids[0]!);
+    assert.equal(one.name, "nightly");
+    await timers.pauseTimer(ids[0]!);
+    assert.equal(last("timer", `/jobs/${ids[0]}/pause`)?.method, "POST");
+    await timers.resumeTimer(ids[0]!);
+    await timers.deleteTimer(ids[1]!);
+    assert.equal(last("timer", `/jobs/${ids[1]}`)?.method, "DELETE");
+  });
+
+  test("Compute: endpoint status, register a function, submit, get the result", async () => {
+    const compute = new ComputeClient({ app, baseUrl: emulator.urls.compute });
+    const status = await compute.getEndpointStatus(DEMO_COMPUTE_ENDPOINT_ID);
+    assert.ok("status" in status);
+    const fn = await compute.registerFunction({
+      functionName: "double",
+      functionCode: "def double(x): return 2 * x",
+    });
+    const functionId = String(fn["function_uuid"]);
+    const submitted = await compute.submit({
+      tasks: [[functionId, DEMO_COMPUTE_ENDPOINT_ID, "payload"]],
+    });
+    assert.deepEqual((last("compute", "/v2/submit")?.body as Record<string, unknown>)["tasks"], [
+      [functionId, DEMO_COMPUTE_ENDPOINT_ID, "payload"],
+    ]);
+    const results = submitted["results"] as Array<{ task_uuid: string; status: string }>;
+    assert.equal(results[0]?.status, "success");
+    const taskId = results[0]!.task_uuid;
+    const task = await compute.getTask(taskId);
+    assert.equal(task["task_id"], taskId);
+  });
+
+  test("GCS: collections across pages, one collection, storage gateways, roles", async () => {
+    const gcs = new GCSClient(`${emulator.urls.gcs}${DEMO_GCS_ENDPOINT_ID}`, DEMO_GCS_ENDPOINT_ID, {
+      app,
+    });
+    const collections = await gcs.listCollections().toArray();
+    assert.ok(collections.some((c) => c["id"] === DEMO_COLLECTION_ID));
+    const one = await gcs.getCollection(DEMO_COLLECTION_ID);
+    assert.equal(one["id"], DEMO_COLLECTION_ID);
+    assert.ok((await gcs.listStorageGateways().toArray()).length >= 1);
+    assert.ok(Array.isArray(await gcs.listRoles().toArray()));
+    assert.equal(last("gcs", `/${DEMO_GCS_ENDPOINT_ID}/api/roles`)?.method, "GET");
+  });
+});
