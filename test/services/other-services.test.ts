@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import {
+  AuthServiceClient,
   ComputeClient,
   GCSClient,
   GroupsClient,
@@ -14,6 +15,7 @@ import {
 import {
   ALICE_IDENTITY_ID,
   BOB_IDENTITY_ID,
+  DEFAULT_SEED,
   DEMO_COLLECTION_ID,
   DEMO_COMPUTE_ENDPOINT_ID,
   DEMO_FLOW_ID,
@@ -28,7 +30,13 @@ import {
 let emulator: RunningEmulator;
 let app: UserApp;
 before(async () => {
-  emulator = await startEmulator();
+  // three more collections on the demo GCS endpoint, so its listing pages three times
+  const extra = [1, 2, 3].map((n) => ({
+    ...DEFAULT_SEED.endpoints[0]!,
+    id: `33333333-8888-4333-8333-00000000000${n}`,
+    display_name: `GCS Extra ${n}`,
+  }));
+  emulator = await startEmulator({ seed: { endpoints: [...DEFAULT_SEED.endpoints, ...extra] } });
   const loginClient = new NativeAppAuthClient(DEMO_NATIVE_CLIENT_ID, {
     baseUrl: emulator.urls.auth,
   });
@@ -78,6 +86,22 @@ test("each client's resource server and default scopes come from the one scope t
 });
 
 describe("on the wire, against the emulator", () => {
+  test("Auth: userinfo, identities by ids and by usernames, consents", async () => {
+    const auth = new AuthServiceClient({ app, baseUrl: emulator.urls.auth });
+    const me = await auth.userinfo();
+    assert.equal(me.sub, ALICE_IDENTITY_ID);
+    const byId = await auth.getIdentities({ ids: [ALICE_IDENTITY_ID, BOB_IDENTITY_ID] });
+    assert.equal(
+      last("auth", "/v2/api/identities")?.query["ids"],
+      `${ALICE_IDENTITY_ID},${BOB_IDENTITY_ID}`,
+    );
+    assert.deepEqual(byId.map((i) => i.id).sort(), [ALICE_IDENTITY_ID, BOB_IDENTITY_ID].sort());
+    const byName = await auth.getIdentities({ usernames: ["bob@globusid.org"] });
+    assert.equal(byName[0]?.id, BOB_IDENTITY_ID);
+    const consents = await auth.getConsents(ALICE_IDENTITY_ID);
+    assert.ok(Array.isArray(consents) && consents.length > 0);
+  });
+
   test("Groups: my groups, create, update, add and remove members, get, delete", async () => {
     const groups = new GroupsClient({
       app,
@@ -198,8 +222,12 @@ describe("on the wire, against the emulator", () => {
     const gcs = new GCSClient(`${emulator.urls.gcs}${DEMO_GCS_ENDPOINT_ID}`, DEMO_GCS_ENDPOINT_ID, {
       app,
     });
-    const collections = await gcs.listCollections().toArray();
+    const pages = [];
+    for await (const page of gcs.listCollections({ pageSize: 2 }).pages()) pages.push(page);
+    assert.ok(pages.length >= 3, `got ${pages.length} pages of collections`);
+    const collections = pages.flatMap((p) => p.items);
     assert.ok(collections.some((c) => c["id"] === DEMO_COLLECTION_ID));
+    assert.equal(new Set(collections.map((c) => c["id"])).size, collections.length);
     const one = await gcs.getCollection(DEMO_COLLECTION_ID);
     assert.equal(one["id"], DEMO_COLLECTION_ID);
     assert.ok((await gcs.listStorageGateways().toArray()).length >= 1);

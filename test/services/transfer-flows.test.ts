@@ -219,14 +219,19 @@ describe("FlowsClient and SpecificFlowClient on the wire", () => {
       tags: ["wire"],
     });
     const pages = [];
-    for await (const page of flows.listRuns({ filterFlowId: DEMO_FLOW_ID }).pages())
+    for await (const page of flows.listRuns({ filterFlowId: DEMO_FLOW_ID, perPage: 1 }).pages())
       pages.push(page);
+    assert.ok(pages.length >= 3, `got ${pages.length} pages of runs`);
     const listed = pages.flatMap((p) => p.items.map((r) => r.run_id));
     for (const run of runs) assert.ok(listed.includes(run.run_id));
     const one = await flows.getRun(runs[0]!.run_id);
     assert.equal(one.label, "wire 0");
-    const logs = await flows.getRunLogs(runs[0]!.run_id, { limit: 1 }).toArray();
-    assert.ok(logs.length >= 1 && typeof logs[0]?.code === "string");
+    emulator.controls.advanceClock(10); // the run finishes, so its log has several entries
+    const logPages = [];
+    for await (const page of flows.getRunLogs(runs[0]!.run_id, { limit: 1 }).pages())
+      logPages.push(page);
+    assert.ok(logPages.length >= 3, `got ${logPages.length} pages of log`);
+    assert.ok(typeof logPages[0]?.items[0]?.code === "string");
     const cancelled = await flows.cancelRun(runs[2]!.run_id);
     assert.equal(cancelled.run_id, runs[2]!.run_id);
     assert.equal(lastRequest("flows", `/runs/${runs[2]!.run_id}/cancel`)?.method, "POST");

@@ -173,12 +173,18 @@ export class FlowsClient extends BaseServiceClient {
     options: CallOptions & {
       filterFlowId?: string | string[];
       filterRoles?: string | string[];
+      /** Runs per page (Flows' `per_page`). */
+      perPage?: number;
     } = {},
   ): Paginator<Run, string> {
     return this.#markerPaged<Run>(
       "/runs",
       "runs",
-      { filter_flow_id: options.filterFlowId, filter_roles: options.filterRoles },
+      {
+        filter_flow_id: options.filterFlowId,
+        filter_roles: options.filterRoles,
+        per_page: options.perPage,
+      },
       options,
     );
   }

@@ -6,6 +6,12 @@ import type { CallOptions } from "../../transport/types.ts";
 import { BaseServiceClient, type ServiceClientOptions } from "../base/client.ts";
 import { Paginator } from "../base/paging.ts";
 
+/** Options of GCS listings. */
+export interface GCSListOptions extends CallOptions {
+  /** Items per page (GCS's `page_size`). */
+  pageSize?: number;
+}
+
 /** GCS's response envelope. */
 interface GCSPage<T> {
   DATA_TYPE: string;
@@ -36,7 +42,7 @@ export class GCSClient extends BaseServiceClient {
   }
 
   /** Collections on this endpoint, across pages. */
-  listCollections(options: CallOptions = {}): Paginator<Record<string, unknown>, string> {
+  listCollections(options: GCSListOptions = {}): Paginator<Record<string, unknown>, string> {
     return this.#paged("collections", options);
   }
 
@@ -63,20 +69,20 @@ export class GCSClient extends BaseServiceClient {
   }
 
   /** Storage gateways, across pages. */
-  listStorageGateways(options: CallOptions = {}): Paginator<Record<string, unknown>, string> {
+  listStorageGateways(options: GCSListOptions = {}): Paginator<Record<string, unknown>, string> {
     return this.#paged("storage_gateways", options);
   }
 
   /** Roles, across pages. */
-  listRoles(options: CallOptions = {}): Paginator<Record<string, unknown>, string> {
+  listRoles(options: GCSListOptions = {}): Paginator<Record<string, unknown>, string> {
     return this.#paged("roles", options);
   }
 
-  #paged(path: string, options: CallOptions): Paginator<Record<string, unknown>, string> {
+  #paged(path: string, options: GCSListOptions): Paginator<Record<string, unknown>, string> {
     return new Paginator(async (marker) => {
       const response = await this.request<GCSPage<Record<string, unknown>>>({
         path,
-        query: { marker },
+        query: { page_size: options.pageSize, marker },
         signal: options.signal,
         timeout: options.timeout,
       });
