@@ -3,15 +3,19 @@ import { after, before, describe, test } from "node:test";
 import {
   AuthServiceClient,
   ComputeClient,
+  FlowsClient,
   GCSClient,
   GroupsClient,
   KNOWN_SCOPES,
   NativeAppAuthClient,
   SearchClient,
+  SpecificFlowClient,
   TimersClient,
+  TransferClient,
   TransferData,
   UserApp,
 } from "../../src/index.ts";
+import { specificFlowScopeSet } from "../../src/scopes/known.ts";
 import {
   ALICE_IDENTITY_ID,
   BOB_IDENTITY_ID,
@@ -59,6 +63,26 @@ after(async () => {
 
 const last = (service: string, path: string) =>
   emulator.controls.requestLog({ service, path }).at(-1);
+
+test("Transfer, Flows, a specific flow and Auth take their scopes from the same table", () => {
+  assert.equal(new TransferClient().resourceServer, KNOWN_SCOPES.transfer.resourceServer);
+  assert.deepEqual(new TransferClient().defaultScopeRequirements.map(String), [
+    KNOWN_SCOPES.transfer.scopes.all,
+  ]);
+  assert.equal(new FlowsClient().resourceServer, KNOWN_SCOPES.flows.resourceServer);
+  assert.deepEqual(new FlowsClient().defaultScopeRequirements.map(String), [
+    KNOWN_SCOPES.flows.scopes.view_flows,
+    KNOWN_SCOPES.flows.scopes.run_status,
+  ]);
+  const flow = new SpecificFlowClient(DEMO_FLOW_ID);
+  assert.equal(flow.resourceServer, DEMO_FLOW_ID);
+  assert.deepEqual(flow.defaultScopeRequirements.map(String), [
+    specificFlowScopeSet(DEMO_FLOW_ID).scopes.user,
+  ]);
+  const auth = new AuthServiceClient();
+  assert.equal(auth.resourceServer, KNOWN_SCOPES.auth.resourceServer);
+  assert.deepEqual(auth.defaultScopeRequirements.map(String), ["openid", "profile", "email"]);
+});
 
 test("each client's resource server and default scopes come from the one scope table", () => {
   const cases: Array<
@@ -157,6 +181,22 @@ describe("on the wire, against the emulator", () => {
       limit: 1,
     });
     assert.ok(posted.gmeta.length <= 1);
+    for (const n of [1, 2]) {
+      await search.ingest(DEMO_SEARCH_INDEX_ID, {
+        ingest_type: "GMetaEntry",
+        ingest_data: {
+          subject: `wire://doc${n}`,
+          visible_to: ["public"],
+          content: { title: `wire test ${n}` },
+        },
+      });
+    }
+    const pages = [];
+    for await (const page of search
+      .paginatedSearch(DEMO_SEARCH_INDEX_ID, "wire", { limit: 1 })
+      .pages())
+      pages.push(page);
+    assert.ok(pages.length >= 3, `got ${pages.length} pages of results`);
     const subject = await search.getSubject(DEMO_SEARCH_INDEX_ID, "wire://doc");
     assert.equal(subject["subject"], "wire://doc");
   });

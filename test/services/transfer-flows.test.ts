@@ -75,6 +75,31 @@ describe("TransferClient on the wire", () => {
     assert.equal(log.at(-1)?.query["filter_fulltext"], "Collection");
   });
 
+  test("request() is an escape hatch with the app's auth; every call takes a signal and a timeout", async () => {
+    const client = transfer();
+    const response = await client.request<{ DATA: unknown[] }>({
+      path: "/v0.10/endpoint_search",
+      query: { filter_fulltext: "Emulator", limit: 1 },
+    });
+    assert.equal(response.status, 200);
+    assert.equal(response.data.DATA.length, 1);
+    await assert.rejects(
+      client.getEndpoint(DEMO_COLLECTION_ID, { signal: AbortSignal.abort() }),
+      (e: unknown) => (e as Error).name === "AbortError",
+    );
+    emulator.controls.addFault({
+      service: "transfer",
+      path: "/v0.10/endpoint/",
+      kind: "stall",
+      count: 5, // a GET that times out is retried, up to 5 attempts: every one must stall
+    });
+    await assert.rejects(
+      client.getEndpoint(DEMO_COLLECTION_ID, { timeout: 100 }),
+      (e: unknown) => (e as Error).name === "TimeoutError",
+    );
+    emulator.controls.clearFaults();
+  });
+
   test("getEndpoint, mkdir, rename", async () => {
     const client = transfer();
     const endpoint = await client.getEndpoint(DEMO_COLLECTION_ID);
@@ -101,6 +126,29 @@ describe("TransferClient on the wire", () => {
       (e) => e.name,
     );
     assert.ok(names.includes("renamed") && !names.includes("made"));
+  });
+
+  test("listDirectory pages ls across 3 pages", async () => {
+    const client = transfer();
+    await client.operationMkdir(DEMO_COLLECTION_ID, "/home/alice/ls-a");
+    await client.operationMkdir(DEMO_COLLECTION_ID, "/home/alice/ls-b");
+    const pages = [];
+    for await (const page of client
+      .listDirectory(DEMO_COLLECTION_ID, { path: "/home/alice/", limit: 1 })
+      .pages()) {
+      pages.push(page);
+    }
+    assert.ok(pages.length >= 3, `got ${pages.length} pages`);
+    const names = pages.flatMap((p) => p.items.map((e) => e.name));
+    assert.ok(names.includes("ls-a") && names.includes("ls-b") && names.includes("notes.txt"));
+    const log = emulator.controls.requestLog({
+      service: "transfer",
+      path: `/v0.10/operation/endpoint/${DEMO_COLLECTION_ID}/ls`,
+    });
+    assert.deepEqual(
+      log.slice(-pages.length).map((e) => e.query["offset"]),
+      pages.map((_, i) => String(i)),
+    );
   });
 
   test("submitTransfer sends the TransferData document with a fetched submission id; taskWait reports progress", async () => {

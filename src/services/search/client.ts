@@ -3,6 +3,7 @@ import { apiPath } from "../../transport/encoding.ts";
 import { SearchAPIError } from "../../transport/errors.ts";
 import type { CallOptions } from "../../transport/types.ts";
 import { BaseServiceClient } from "../base/client.ts";
+import { Paginator } from "../base/paging.ts";
 
 /** A search result page: `gmeta` entries plus counts. */
 export interface SearchResult {
@@ -54,6 +55,22 @@ export class SearchClient extends BaseServiceClient {
       timeout: options.timeout,
     });
     return response.data;
+  }
+
+  /** A simple query's results across pages of `limit` subjects (offset paging). */
+  paginatedSearch(
+    indexId: string,
+    q: string,
+    options: CallOptions & { limit?: number } = {},
+  ): Paginator<SearchResult["gmeta"][number], number> {
+    return new Paginator(async (offset = 0) => {
+      const page = await this.search(indexId, q, { ...options, offset });
+      return {
+        items: page.gmeta,
+        next: page.has_next_page ? offset + page.count : undefined,
+        raw: page,
+      };
+    });
   }
 
   /** A structured query document (`POST .../search`): filters, facets, sort. */

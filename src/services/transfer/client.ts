@@ -293,7 +293,22 @@ export class TransferClient extends BaseServiceClient {
     }
   }
 
-  /** Lists a directory on a collection. */
+  /** Lists a directory across pages of `limit` entries: the paged form of `operationLs`. */
+  listDirectory(
+    endpointId: string,
+    options: CallOptions & { path?: string; showHidden?: boolean; limit?: number } = {},
+  ): Paginator<TransferFileEntry, number> {
+    return this.#offsetPaged<TransferFileEntry>(
+      apiPath`/v0.10/operation/endpoint/${endpointId}/ls`,
+      options,
+      {
+        path: options.path,
+        show_hidden: options.showHidden === undefined ? undefined : String(options.showHidden),
+      },
+    );
+  }
+
+  /** Lists a directory on a collection (one page). */
   async operationLs(endpointId: string, options: LsOptions = {}): Promise<TransferLsResponse> {
     const response = await this.request<TransferLsResponse>({
       path: apiPath`/v0.10/operation/endpoint/${endpointId}/ls`,
