@@ -114,6 +114,7 @@ describe("on the wire, against the emulator", () => {
     const auth = new AuthServiceClient({ app, baseUrl: emulator.urls.auth });
     const me = await auth.userinfo();
     assert.equal(me.sub, ALICE_IDENTITY_ID);
+    assert.equal(last("auth", "/v2/oauth2/userinfo")?.method, "GET");
     const byId = await auth.getIdentities({ ids: [ALICE_IDENTITY_ID, BOB_IDENTITY_ID] });
     assert.equal(
       last("auth", "/v2/api/identities")?.query["ids"],
@@ -123,6 +124,7 @@ describe("on the wire, against the emulator", () => {
     const byName = await auth.getIdentities({ usernames: ["bob@globusid.org"] });
     assert.equal(byName[0]?.id, BOB_IDENTITY_ID);
     const consents = await auth.getConsents(ALICE_IDENTITY_ID);
+    assert.equal(last("auth", `/v2/api/identities/${ALICE_IDENTITY_ID}/consents`)?.method, "GET");
     assert.ok(Array.isArray(consents) && consents.length > 0);
   });
 
@@ -133,6 +135,7 @@ describe("on the wire, against the emulator", () => {
       appScopes: [GroupsClient.scopes.view_my_groups_and_memberships, GroupsClient.scopes.all],
     });
     const mine = await groups.getMyGroups();
+    assert.equal(last("groups", "/v2/groups/my_groups")?.method, "GET");
     assert.ok(mine.length >= 1);
     const created = await groups.createGroup({ name: "Wire Group", description: "made by a test" });
     assert.deepEqual(last("groups", "/v2/groups")?.body, {
@@ -146,6 +149,7 @@ describe("on the wire, against the emulator", () => {
       add: [{ identity_id: BOB_IDENTITY_ID, role: "member" }],
     });
     const withMembers = await groups.getGroup(created.id, { include: ["memberships"] });
+    assert.equal(last("groups", `/v2/groups/${created.id}`)?.query["include"], "memberships");
     assert.ok(withMembers.memberships?.some((m) => m.identity_id === BOB_IDENTITY_ID));
     await groups.removeMembers(created.id, [BOB_IDENTITY_ID]);
     assert.deepEqual(last("groups", `/v2/groups/${created.id}`)?.body, {
@@ -162,6 +166,7 @@ describe("on the wire, against the emulator", () => {
       appScopes: [SearchClient.scopes.search, SearchClient.scopes.ingest],
     });
     const indexes = await search.listIndexes();
+    assert.equal(last("search", "/v1/index_list")?.method, "GET");
     assert.ok(indexes.some((i) => i["id"] === DEMO_SEARCH_INDEX_ID));
     const task = await search.ingest(DEMO_SEARCH_INDEX_ID, {
       ingest_type: "GMetaEntry",
@@ -172,6 +177,12 @@ describe("on the wire, against the emulator", () => {
       },
     });
     assert.equal(typeof task["task_id"], "string");
+    assert.equal(
+      (last("search", `/v1/index/${DEMO_SEARCH_INDEX_ID}/ingest`)?.body as Record<string, unknown>)[
+        "ingest_type"
+      ],
+      "GMetaEntry",
+    );
     const found = await search.search(DEMO_SEARCH_INDEX_ID, "wire", { limit: 5 });
     assert.equal(last("search", `/v1/index/${DEMO_SEARCH_INDEX_ID}/search`)?.query["q"], "wire");
     assert.ok(found.gmeta.some((g) => g.subject === "wire://doc"));
@@ -198,6 +209,10 @@ describe("on the wire, against the emulator", () => {
       pages.push(page);
     assert.ok(pages.length >= 3, `got ${pages.length} pages of results`);
     const subject = await search.getSubject(DEMO_SEARCH_INDEX_ID, "wire://doc");
+    assert.equal(
+      last("search", `/v1/index/${DEMO_SEARCH_INDEX_ID}/subject`)?.query["subject"],
+      "wire://doc",
+    );
     assert.equal(subject["subject"], "wire://doc");
   });
 
@@ -222,16 +237,19 @@ describe("on the wire, against the emulator", () => {
       String((t["timer"] as Record<string, unknown> | undefined)?.["job_id"] ?? t["job_id"]),
     );
     const listed = await timers.listTimers();
+    assert.equal(last("timer", "/jobs/")?.method, "GET");
     for (const id of ids)
       assert.ok(
         listed.some((t) => t.job_id === id),
         `timer ${id} listed`,
       );
     const one = await timers.getTimer(ids[0]!);
+    assert.equal(last("timer", `/jobs/${ids[0]}`)?.method, "GET");
     assert.equal(one.name, "nightly");
     await timers.pauseTimer(ids[0]!);
     assert.equal(last("timer", `/jobs/${ids[0]}/pause`)?.method, "POST");
     await timers.resumeTimer(ids[0]!);
+    assert.equal(last("timer", `/jobs/${ids[0]}/resume`)?.method, "POST");
     await timers.deleteTimer(ids[1]!);
     assert.equal(last("timer", `/jobs/${ids[1]}`)?.method, "DELETE");
   });
@@ -239,12 +257,20 @@ describe("on the wire, against the emulator", () => {
   test("Compute: endpoint status, register a function, submit, get the result", async () => {
     const compute = new ComputeClient({ app, baseUrl: emulator.urls.compute });
     const status = await compute.getEndpointStatus(DEMO_COMPUTE_ENDPOINT_ID);
+    assert.equal(
+      last("compute", `/v2/endpoints/${DEMO_COMPUTE_ENDPOINT_ID}/status`)?.method,
+      "GET",
+    );
     assert.ok("status" in status);
     const fn = await compute.registerFunction({
       functionName: "double",
       functionCode: "def double(x): return 2 * x",
     });
     const functionId = String(fn["function_uuid"]);
+    assert.equal(
+      (last("compute", "/v2/functions")?.body as Record<string, unknown>)["function_name"],
+      "double",
+    );
     const submitted = await compute.submit({
       tasks: [[functionId, DEMO_COMPUTE_ENDPOINT_ID, "payload"]],
     });
@@ -255,6 +281,7 @@ describe("on the wire, against the emulator", () => {
     assert.equal(results[0]?.status, "success");
     const taskId = results[0]!.task_uuid;
     const task = await compute.getTask(taskId);
+    assert.equal(last("compute", `/v2/tasks/${taskId}`)?.method, "GET");
     assert.equal(task["task_id"], taskId);
   });
 
@@ -268,9 +295,15 @@ describe("on the wire, against the emulator", () => {
     const collections = pages.flatMap((p) => p.items);
     assert.ok(collections.some((c) => c["id"] === DEMO_COLLECTION_ID));
     assert.equal(new Set(collections.map((c) => c["id"])).size, collections.length);
+    assert.equal(last("gcs", `/${DEMO_GCS_ENDPOINT_ID}/api/collections`)?.query["page_size"], "2");
     const one = await gcs.getCollection(DEMO_COLLECTION_ID);
+    assert.equal(
+      last("gcs", `/${DEMO_GCS_ENDPOINT_ID}/api/collections/${DEMO_COLLECTION_ID}`)?.method,
+      "GET",
+    );
     assert.equal(one["id"], DEMO_COLLECTION_ID);
     assert.ok((await gcs.listStorageGateways().toArray()).length >= 1);
+    assert.equal(last("gcs", `/${DEMO_GCS_ENDPOINT_ID}/api/storage_gateways`)?.method, "GET");
     assert.ok(Array.isArray(await gcs.listRoles().toArray()));
     assert.equal(last("gcs", `/${DEMO_GCS_ENDPOINT_ID}/api/roles`)?.method, "GET");
   });

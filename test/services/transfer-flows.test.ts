@@ -176,11 +176,21 @@ describe("TransferClient on the wire", () => {
       },
     ]);
     const seen: string[] = [];
+    const before = emulator.controls.requestLog({
+      service: "transfer",
+      path: `/v0.10/task/${submitted.task_id}`,
+    }).length;
     const done = await client.taskWait(submitted.task_id, {
       pollInterval: 200,
       onProgress: (t) => seen.push(t.status),
     });
     assert.equal(done.status, "SUCCEEDED");
+    const polls =
+      emulator.controls.requestLog({
+        service: "transfer",
+        path: `/v0.10/task/${submitted.task_id}`,
+      }).length - before;
+    assert.equal(polls, seen.length, "one GET task per progress report");
     assert.ok(seen.includes("ACTIVE") || seen.length >= 1);
   });
 
@@ -236,6 +246,7 @@ describe("FlowsClient and SpecificFlowClient on the wire", () => {
     assert.equal(updated.title, "Wire Flow 2");
     assert.equal(lastRequest("flows", `/flows/${created.id}`)?.method, "PUT");
     const validation = await flows.validateFlow(definition);
+    assert.deepEqual(lastRequest("flows", "/flows/validate")?.body, { definition });
     assert.ok("scopes" in validation);
     await flows.deleteFlow(created.id);
     assert.equal(lastRequest("flows", `/flows/${created.id}`)?.method, "DELETE");
@@ -273,6 +284,7 @@ describe("FlowsClient and SpecificFlowClient on the wire", () => {
     const listed = pages.flatMap((p) => p.items.map((r) => r.run_id));
     for (const run of runs) assert.ok(listed.includes(run.run_id));
     const one = await flows.getRun(runs[0]!.run_id);
+    assert.equal(lastRequest("flows", `/runs/${runs[0]!.run_id}`)?.method, "GET");
     assert.equal(one.label, "wire 0");
     emulator.controls.advanceClock(10); // the run finishes, so its log has several entries
     const logPages = [];
