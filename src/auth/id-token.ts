@@ -1,10 +1,4 @@
-import {
-  createLocalJWKSet,
-  type JSONWebKeySet,
-  type JWTPayload,
-  errors as joseErrors,
-  jwtVerify,
-} from "jose";
+import type { JSONWebKeySet, JWTPayload } from "jose";
 import { GlobusSDKUsageError } from "../errors.ts";
 import type { IdTokenClaims } from "../token-storage/types.ts";
 import { getServiceUrl } from "../transport/environments.ts";
@@ -157,14 +151,15 @@ export class IdTokenDecoder implements IDTokenDecoder {
     const config = await this.getOpenIdConfiguration();
     const jwksBefore = this.#jwks;
     let keys = await this.getJwks();
+    const { errors: joseErrors } = await loadJose();
     try {
       return await this.#verify(idToken, keys, config);
     } catch (error) {
-      if (!(error instanceof joseErrors.JWKSNoMatchingKey)) throw translate(error);
+      if (!(error instanceof joseErrors.JWKSNoMatchingKey)) throw translate(error, joseErrors);
       const kid = kidOf(idToken) ?? "";
       // Another caller may already have refetched since we read the keys.
       const refetched = this.#jwks !== jwksBefore && this.#jwks !== undefined;
-      if (!refetched && this.#missedKids.has(kid)) throw translate(error);
+      if (!refetched && this.#missedKids.has(kid)) throw translate(error, joseErrors);
       keys = refetched ? await this.getJwks() : await this.getJwks(true);
       try {
         return await this.#verify(idToken, keys, config);
@@ -173,7 +168,7 @@ export class IdTokenDecoder implements IDTokenDecoder {
           if (this.#missedKids.size >= MISSED_KID_MEMORY) this.#missedKids.clear();
           this.#missedKids.add(kid);
         }
-        throw translate(retryError);
+        throw translate(retryError, joseErrors);
       }
     }
   }
@@ -184,6 +179,7 @@ export class IdTokenDecoder implements IDTokenDecoder {
     config: OpenIdConfiguration,
   ): Promise<IdTokenClaims> {
     const nowSeconds = this.#now();
+    const { jwtVerify, createLocalJWKSet } = await loadJose();
     const { payload } = await jwtVerify(idToken, createLocalJWKSet(keys), {
       issuer: config.issuer,
       audience: this.clientId,
@@ -242,7 +238,17 @@ function checkJwks(data: unknown): JSONWebKeySet {
 }
 
 /** Maps jose's errors to the SDK's typed id_token errors (never echoing the token). */
-function translate(error: unknown): Error {
+/**
+ * jose, loaded on first use: apps that run on stored tokens never decode an id_token,
+ * and should not pay for loading a JWT library at start-up.
+ */
+let josePromise: Promise<typeof import("jose")> | undefined;
+function loadJose(): Promise<typeof import("jose")> {
+  josePromise ??= import("jose");
+  return josePromise;
+}
+
+function translate(error: unknown, joseErrors: typeof import("jose")["errors"]): Error {
   if (error instanceof IdTokenValidationError || error instanceof OpenIdConfigurationError) {
     return error;
   }

@@ -1,4 +1,3 @@
-import { spawn } from "node:child_process";
 import { BrowserOpenError } from "./errors.ts";
 
 /** Opens `url` in a browser. Rejects (ideally with {@link BrowserOpenError}) when it cannot. */
@@ -49,10 +48,12 @@ export function browserCommand(
  * {@link BrowserOpenError} if it cannot start or exits with a failure within `settleMs`;
  * an opener still running after that is assumed to have handed the URL to a browser.
  */
-export function openBrowser(
+export async function openBrowser(
   url: string,
   options: { platform?: NodeJS.Platform; env?: NodeJS.ProcessEnv; settleMs?: number } = {},
 ): Promise<void> {
+  // loaded here, not at import: most programs never open a browser
+  const { spawn } = await import("node:child_process");
   const { command, args, windowsVerbatimArguments } = browserCommand(
     url,
     options.platform,

@@ -1,4 +1,4 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { IncomingMessage, Server, ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
 import type { Writable } from "node:stream";
 import type { OAuthTokenResponse } from "../auth/index.ts";
@@ -92,6 +92,8 @@ export class LocalServerLoginFlowManager extends BaseLoginFlowManager {
     // Validate the parameters before anything listens on a port.
     this.checkParams(authParams);
 
+    // node:http loads only when a local-server login actually runs
+    const { createServer } = await import("node:http");
     const server = createServer();
     const sockets = new Set<Socket>();
     server.on("connection", (socket) => {
