@@ -178,9 +178,11 @@ describe("on the wire, against the emulator", () => {
     });
     assert.equal(typeof task["task_id"], "string");
     assert.equal(
-      (last("search", `/v1/index/${DEMO_SEARCH_INDEX_ID}/ingest`)?.body as Record<string, unknown>)[
-        "ingest_type"
-      ],
+      (
+        last("search", `/v1/index/${DEMO_SEARCH_INDEX_ID}/ingest`)?.body as
+          | Record<string, unknown>
+          | undefined
+      )?.["ingest_type"],
       "GMetaEntry",
     );
     const found = await search.search(DEMO_SEARCH_INDEX_ID, "wire", { limit: 5 });
@@ -268,15 +270,18 @@ describe("on the wire, against the emulator", () => {
     });
     const functionId = String(fn["function_uuid"]);
     assert.equal(
-      (last("compute", "/v2/functions")?.body as Record<string, unknown>)["function_name"],
+      (last("compute", "/v2/functions")?.body as Record<string, unknown> | undefined)?.[
+        "function_name"
+      ],
       "double",
     );
     const submitted = await compute.submit({
       tasks: [[functionId, DEMO_COMPUTE_ENDPOINT_ID, "payload"]],
     });
-    assert.deepEqual((last("compute", "/v2/submit")?.body as Record<string, unknown>)["tasks"], [
-      [functionId, DEMO_COMPUTE_ENDPOINT_ID, "payload"],
-    ]);
+    assert.deepEqual(
+      (last("compute", "/v2/submit")?.body as Record<string, unknown> | undefined)?.["tasks"],
+      [[functionId, DEMO_COMPUTE_ENDPOINT_ID, "payload"]],
+    );
     const results = submitted["results"] as Array<{ task_uuid: string; status: string }>;
     assert.equal(results[0]?.status, "success");
     const taskId = results[0]!.task_uuid;

@@ -202,7 +202,9 @@ describe("TransferClient on the wire", () => {
       ),
     );
     assert.deepEqual(
-      (lastRequest("transfer", "/v0.10/delete")?.body as Record<string, unknown>)["DATA"],
+      (lastRequest("transfer", "/v0.10/delete")?.body as Record<string, unknown> | undefined)?.[
+        "DATA"
+      ],
       [{ DATA_TYPE: "delete_item", path: "/home/alice/renamed" }],
     );
     const slow = await client.submitTransfer(
