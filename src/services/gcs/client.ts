@@ -73,16 +73,22 @@ export class GCSClient extends BaseServiceClient {
     return this.#paged("storage_gateways", options);
   }
 
-  /** Roles, across pages. */
-  listRoles(options: GCSListOptions = {}): Paginator<Record<string, unknown>, string> {
-    return this.#paged("roles", options);
+  /** Roles, across pages; `allRoles` includes the roles on every collection. */
+  listRoles(
+    options: GCSListOptions & { allRoles?: boolean } = {},
+  ): Paginator<Record<string, unknown>, string> {
+    return this.#paged("roles", options, options.allRoles ? { include: "all_roles" } : {});
   }
 
-  #paged(path: string, options: GCSListOptions): Paginator<Record<string, unknown>, string> {
+  #paged(
+    path: string,
+    options: GCSListOptions,
+    query: Record<string, string> = {},
+  ): Paginator<Record<string, unknown>, string> {
     return new Paginator(async (marker) => {
       const response = await this.request<GCSPage<Record<string, unknown>>>({
         path,
-        query: { page_size: options.pageSize, marker },
+        query: { ...query, page_size: options.pageSize, marker },
         signal: options.signal,
         timeout: options.timeout,
       });

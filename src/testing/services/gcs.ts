@@ -236,6 +236,18 @@ function register(router: ServiceRouter, context: EmulatorContext): void {
           principal,
           role: "owner",
         });
+        // as GCS: include=all_roles adds the roles on every collection
+        if (listParam(request.query, "include").includes("all_roles")) {
+          for (const collection of endpoint.collections) {
+            roles.push({
+              DATA_TYPE: "role#1.0.0",
+              id: roleId(`collection:${collection.id}`),
+              collection: collection.id,
+              principal,
+              role: "administrator",
+            });
+          }
+        }
       }
     }
     return { body: paged(request, roles) };
