@@ -307,7 +307,16 @@ describe("on the wire, against the emulator", () => {
       "GET",
     );
     assert.equal(one["id"], DEMO_COLLECTION_ID);
-    assert.ok((await gcs.listStorageGateways().toArray()).length >= 1);
+    const gatewayPages = [];
+    for await (const page of gcs.listStorageGateways({ pageSize: 2 }).pages())
+      gatewayPages.push(page);
+    assert.ok(gatewayPages.length >= 3, `got ${gatewayPages.length} pages of storage gateways`);
+    assert.equal(
+      one["storage_gateway_id"],
+      gatewayPages[0]?.items.find((g) =>
+        String(g["display_name"]).includes(String(one["display_name"])),
+      )?.["id"],
+    );
     assert.equal(last("gcs", `/${DEMO_GCS_ENDPOINT_ID}/api/storage_gateways`)?.method, "GET");
     const rolePages = [];
     for await (const page of gcs.listRoles({ pageSize: 2, allRoles: true }).pages())

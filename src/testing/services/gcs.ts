@@ -25,7 +25,8 @@ import {
 
 interface GcsEndpointState {
   id: string;
-  gatewayId: string;
+  /** Each mapped collection sits on its own storage gateway, as is common in GCS. */
+  gateways: Map<string, string>;
   collections: SeedEndpoint[];
   ownerId: string | null;
 }
@@ -84,13 +85,14 @@ function register(router: ServiceRouter, context: EmulatorContext): void {
       );
       state = {
         id: collection.gcs_endpoint_id,
-        gatewayId: context.newId(),
+        gateways: new Map(),
         collections: [],
         ownerId: owner?.id ?? null,
       };
       endpoints.set(state.id, state);
     }
     state.collections.push(collection);
+    state.gateways.set(collection.id, context.newId());
   }
 
   /** The endpoint must exist before its resource server can be checked. */
@@ -119,7 +121,7 @@ function register(router: ServiceRouter, context: EmulatorContext): void {
       id: collection.id,
       display_name: collection.display_name,
       collection_type: collection.entity_type === "GCSv5_guest_collection" ? "guest" : "mapped",
-      storage_gateway_id: endpoint.gatewayId,
+      storage_gateway_id: endpoint.gateways.get(collection.id) ?? null,
       identity_id: endpoint.ownerId,
       public: true,
       high_assurance: ha,
@@ -188,27 +190,24 @@ function register(router: ServiceRouter, context: EmulatorContext): void {
 
   router.route("GET", "/:endpointId/api/storage_gateways", (request) => {
     const { endpoint } = authFor(request);
-    return {
-      body: paged(request, [
-        {
-          DATA_TYPE: "storage_gateway#1.0.0",
-          id: endpoint.gatewayId,
-          display_name: "Emulator POSIX Storage Gateway",
-          connector_id: "145812c8-decc-41f1-83cf-bb2a85a2a70b",
-          high_assurance: endpoint.collections.some(
-            (collection) => collection.high_assurance === true,
-          ),
-          require_high_assurance: false,
-          authentication_assurance_timeout: 15840,
-          authentication_timeout_mins: 15840,
-          allowed_domains: ["globusid.org", "university.example.edu"],
-          identity_mappings: [],
-          policies: { DATA_TYPE: "posix_storage_gateway#1.0.0", groups_allow: [], groups_deny: [] },
-          users_allow: [],
-          users_deny: [],
-        },
-      ]),
-    };
+    const gateways = endpoint.collections
+      .filter((collection) => collection.entity_type !== "GCSv5_guest_collection")
+      .map((collection) => ({
+        DATA_TYPE: "storage_gateway#1.0.0",
+        id: endpoint.gateways.get(collection.id),
+        display_name: `POSIX gateway for ${collection.display_name}`,
+        connector_id: "145812c8-decc-41f1-83cf-bb2a85a2a70b",
+        high_assurance: collection.high_assurance === true,
+        require_high_assurance: false,
+        authentication_assurance_timeout: 15840,
+        authentication_timeout_mins: 15840,
+        allowed_domains: ["globusid.org", "university.example.edu"],
+        identity_mappings: [],
+        policies: { DATA_TYPE: "posix_storage_gateway#1.0.0", groups_allow: [], groups_deny: [] },
+        users_allow: [],
+        users_deny: [],
+      }));
+    return { body: paged(request, gateways) };
   });
 
   router.route("GET", "/:endpointId/api/roles", (request) => {
