@@ -3,6 +3,7 @@ import { after, before, describe, test } from "node:test";
 import {
   AuthServiceClient,
   ComputeClient,
+  ConfidentialAppAuthClient,
   FlowsClient,
   GCSClient,
   GroupsClient,
@@ -22,6 +23,9 @@ import {
   DEFAULT_SEED,
   DEMO_COLLECTION_ID,
   DEMO_COMPUTE_ENDPOINT_ID,
+  DEMO_CONFIDENTIAL_CLIENT_ID,
+  DEMO_CONFIDENTIAL_CLIENT_SECRET,
+  DEMO_CONFIDENTIAL_REDIRECT_URI,
   DEMO_FLOW_ID,
   DEMO_GCS_ENDPOINT_ID,
   DEMO_NATIVE_CLIENT_ID,
@@ -123,6 +127,38 @@ describe("on the wire, against the emulator", () => {
     assert.deepEqual(byId.map((i) => i.id).sort(), [ALICE_IDENTITY_ID, BOB_IDENTITY_ID].sort());
     const byName = await auth.getIdentities({ usernames: ["bob@globusid.org"] });
     assert.equal(byName[0]?.id, BOB_IDENTITY_ID);
+    // session info: a confidential client logs a person in, then introspects their token
+    const confidential = new ConfidentialAppAuthClient(
+      DEMO_CONFIDENTIAL_CLIENT_ID,
+      DEMO_CONFIDENTIAL_CLIENT_SECRET,
+      {
+        baseUrl: emulator.urls.auth,
+      },
+    );
+    const flow = confidential.startFlow({
+      requestedScopes: "openid profile",
+      redirectUri: DEMO_CONFIDENTIAL_REDIRECT_URI,
+    });
+    emulator.controls.autoApprove(ALICE_IDENTITY_ID, { mfa: true, count: 1 });
+    const redirect = await fetch(flow.authorizeUrl(), { redirect: "manual" });
+    const code = new URL(redirect.headers.get("location") ?? "").searchParams.get("code") ?? "";
+    const tokens = await flow.exchangeCode(code);
+    const userToken = tokens.byResourceServer["auth.globus.org"]!.access_token;
+    const introspector = new AuthServiceClient({
+      baseUrl: emulator.urls.auth,
+      confidentialClient: confidential,
+    });
+    const session = await introspector.sessionInfo(userToken);
+    assert.equal(session["active"], true);
+    assert.ok("session_info" in session && Array.isArray(session["identity_set"]));
+    assert.match(
+      String(
+        last("auth", "/v2/oauth2/token/introspect")?.body &&
+          JSON.stringify(last("auth", "/v2/oauth2/token/introspect")?.body),
+      ),
+      /session_info/,
+    );
+    assert.throws(() => auth.sessionInfo(userToken), /confidentialClient/);
     const consents = await auth.getConsents(ALICE_IDENTITY_ID);
     assert.equal(last("auth", `/v2/api/identities/${ALICE_IDENTITY_ID}/consents`)?.method, "GET");
     assert.ok(Array.isArray(consents) && consents.length > 0);

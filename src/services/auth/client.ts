@@ -4,6 +4,7 @@ import {
   type IdentityRecord,
   type UserInfo,
 } from "../../auth/auth-client.ts";
+import type { ConfidentialAppAuthClient } from "../../auth/login-client.ts";
 import { AuthScopes, type Scope } from "../../scopes/index.ts";
 import type { ConsentRecord } from "../../token-storage/index.ts";
 import { AuthAPIError } from "../../transport/errors.ts";
@@ -22,9 +23,12 @@ export class AuthServiceClient extends BaseServiceClient {
   static readonly scopes = AuthScopes;
   readonly #auth: AuthClient;
 
-  constructor(options: ServiceClientOptions = {}) {
+  constructor(
+    options: ServiceClientOptions & { confidentialClient?: ConfidentialAppAuthClient } = {},
+  ) {
     super(options);
     this.#auth = new AuthClient({
+      confidentialClient: options.confidentialClient,
       environment: this.environment,
       baseUrl: this.transport.baseUrl,
       authorizer: options.authorizer ?? options.app?.authorizerFor(AuthScopes.resourceServer),
@@ -50,6 +54,19 @@ export class AuthServiceClient extends BaseServiceClient {
   /** Identities by ids or by usernames, looked up in batches. */
   getIdentities(options: GetIdentitiesOptions): Promise<IdentityRecord[]> {
     return this.#auth.getIdentities(options);
+  }
+
+  /**
+   * The session behind a token: its identity set and each identity's authentications (time,
+   * MFA), by introspection with `include=session_info,identity_set`. Globus allows this only
+   * to a confidential client (pass `confidentialClient`), such as the service a token was
+   * issued for.
+   */
+  sessionInfo(token: string, options: CallOptions = {}): Promise<Record<string, unknown>> {
+    return this.#auth.oauth2TokenIntrospect(token, {
+      ...options,
+      include: ["session_info", "identity_set"],
+    });
   }
 
   /** An identity's consents (those rooted at this client, or all with `all: true`). */
