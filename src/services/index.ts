@@ -1,4 +1,4 @@
-export * from "./auth/client.ts";
+export * from "./auth/index.ts";
 export * from "./base/index.ts";
 export * from "./compute/client.ts";
 export * from "./flows/client.ts";

@@ -8,6 +8,7 @@ import { apiPath } from "../../transport/encoding.ts";
 import { FlowsAPIError } from "../../transport/errors.ts";
 import type { CallOptions } from "../../transport/types.ts";
 import { BaseServiceClient, type ServiceClientOptions } from "../base/client.ts";
+import { uuidList } from "../ids.ts";
 
 /** A run of a flow, with the fields scripts use; every other field is kept. */
 export interface FlowRun {
@@ -41,7 +42,7 @@ export class SpecificFlowClient extends BaseServiceClient {
   readonly scopes: ScopeCollection<"user">;
 
   constructor(flowId: string, options: ServiceClientOptions = {}) {
-    const scopes = SpecificFlowScopes(flowId);
+    const scopes = SpecificFlowScopes(uuidList("flowId", flowId)[0] as string);
     super(options, { resourceServer: scopes.resourceServer, defaultScopes: [scopes.user] });
     this.flowId = flowId;
     this.scopes = scopes;
@@ -71,7 +72,7 @@ export class SpecificFlowClient extends BaseServiceClient {
    * collection's optional `data_access` scope.
    */
   addAppTransferDataAccessScope(collectionIds: string | Iterable<string>): this {
-    const ids = typeof collectionIds === "string" ? [collectionIds] : [...collectionIds];
+    const ids = uuidList("collectionIds", collectionIds);
     const transfer = TransferScopes.all.withDependencies(
       ids.map((id) => GCSCollectionScopes(id).data_access.withOptional(true)),
     );

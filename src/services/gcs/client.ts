@@ -2,7 +2,7 @@ import { GCSEndpointScopes, type ScopeCollection } from "../../scopes/index.ts";
 import { apiPath } from "../../transport/encoding.ts";
 import { getGCSUrl } from "../../transport/environments.ts";
 import { GCSAPIError } from "../../transport/errors.ts";
-import type { CallOptions } from "../../transport/types.ts";
+import type { CallOptions, RequestOptions } from "../../transport/types.ts";
 import { BaseServiceClient, type ServiceClientOptions } from "../base/client.ts";
 import { Paginator } from "../base/paging.ts";
 
@@ -10,6 +10,60 @@ import { Paginator } from "../base/paging.ts";
 export interface GCSListOptions extends CallOptions {
   /** Items per page (GCS's `page_size`). */
   pageSize?: number;
+}
+
+/** A collection on a GCS endpoint, with the fields scripts use; every other field is kept. */
+export interface GCSCollection {
+  DATA_TYPE: string;
+  id: string;
+  display_name: string;
+  /** `mapped` or `guest`. */
+  collection_type: string;
+  storage_gateway_id?: string | null;
+  high_assurance?: boolean;
+  collection_base_path?: string;
+  [field: string]: unknown;
+}
+
+/** A storage gateway, with the fields scripts use; every other field is kept. */
+export interface GCSStorageGateway {
+  DATA_TYPE: string;
+  id: string;
+  display_name: string;
+  connector_id: string;
+  high_assurance?: boolean;
+  allowed_domains?: string[];
+  [field: string]: unknown;
+}
+
+/** A role on the endpoint (`collection: null`) or on one collection. */
+export interface GCSRole {
+  DATA_TYPE: string;
+  id: string;
+  collection: string | null;
+  /** An identity or group URN. */
+  principal: string;
+  /** `owner`, `administrator`, `access_manager`, `activity_manager`, `activity_monitor`. */
+  role: string;
+  [field: string]: unknown;
+}
+
+/** Options of {@link GCSClient.listCollections}. */
+export interface GCSListCollectionsOptions extends GCSListOptions {
+  /** GCS filters such as `mapped_collections`, `guest_collections`, `managed_by_me`. */
+  filter?: string | string[];
+  /** Only the guest collections of this mapped collection. */
+  mappedCollectionId?: string;
+  /** Extra documents, such as `private_policies`. */
+  include?: string | string[];
+}
+
+/** Options of {@link GCSClient.listRoles}. */
+export interface GCSListRolesOptions extends GCSListOptions {
+  /** Only the roles on this collection. */
+  collectionId?: string;
+  /** Also the roles on every collection (`include=all_roles`). */
+  allRoles?: boolean;
 }
 
 /** GCS's response envelope. */
@@ -42,16 +96,17 @@ export class GCSClient extends BaseServiceClient {
   }
 
   /** Collections on this endpoint, across pages. */
-  listCollections(options: GCSListOptions = {}): Paginator<Record<string, unknown>, string> {
-    return this.#paged("collections", options);
+  listCollections(options: GCSListCollectionsOptions = {}): Paginator<GCSCollection, string> {
+    return this.#paged<GCSCollection>("collections", options, {
+      filter: options.filter,
+      mapped_collection_id: options.mappedCollectionId,
+      include: options.include,
+    });
   }
 
   /** One collection. */
-  async getCollection(
-    collectionId: string,
-    options: CallOptions = {},
-  ): Promise<Record<string, unknown>> {
-    const response = await this.request<GCSPage<Record<string, unknown>>>({
+  async getCollection(collectionId: string, options: CallOptions = {}): Promise<GCSCollection> {
+    const response = await this.request<GCSPage<GCSCollection>>({
       path: apiPath`collections/${collectionId}`,
       ...options,
     });
@@ -69,24 +124,26 @@ export class GCSClient extends BaseServiceClient {
   }
 
   /** Storage gateways, across pages. */
-  listStorageGateways(options: GCSListOptions = {}): Paginator<Record<string, unknown>, string> {
-    return this.#paged("storage_gateways", options);
+  listStorageGateways(options: GCSListOptions = {}): Paginator<GCSStorageGateway, string> {
+    return this.#paged<GCSStorageGateway>("storage_gateways", options);
   }
 
-  /** Roles, across pages; `allRoles` includes the roles on every collection. */
-  listRoles(
-    options: GCSListOptions & { allRoles?: boolean } = {},
-  ): Paginator<Record<string, unknown>, string> {
-    return this.#paged("roles", options, options.allRoles ? { include: "all_roles" } : {});
+  /** Roles, across pages: the endpoint's, one collection's, or (`allRoles`) every one. */
+  listRoles(options: GCSListRolesOptions = {}): Paginator<GCSRole, string> {
+    return this.#paged<GCSRole>("roles", options, {
+      collection_id: options.collectionId,
+      include: options.allRoles ? "all_roles" : undefined,
+    });
   }
 
-  #paged(
+  /** GCS pages by an opaque marker; each page request repeats the filters and page size. */
+  #paged<T>(
     path: string,
     options: GCSListOptions,
-    query: Record<string, string> = {},
-  ): Paginator<Record<string, unknown>, string> {
+    query: RequestOptions["query"] = {},
+  ): Paginator<T, string> {
     return new Paginator(async (marker) => {
-      const response = await this.request<GCSPage<Record<string, unknown>>>({
+      const response = await this.request<GCSPage<T>>({
         path,
         query: { ...query, page_size: options.pageSize, marker },
         signal: options.signal,

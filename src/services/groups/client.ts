@@ -4,22 +4,58 @@ import { GroupsAPIError } from "../../transport/errors.ts";
 import type { CallOptions } from "../../transport/types.ts";
 import { BaseServiceClient } from "../base/client.ts";
 
+/** A role in a group. */
+export type GroupRole = "member" | "manager" | "admin";
+
+/** One identity's membership of a group. */
+export interface GroupMembership {
+  group_id?: string;
+  identity_id: string;
+  username?: string | null;
+  role: GroupRole;
+  /** `active`, `invited`, `pending`, `rejected`, `removed`, `left`, `declined`. */
+  status: string;
+  [field: string]: unknown;
+}
+
 /** A group, with the fields scripts use; every other field is kept. */
 export interface Group {
   id: string;
   name: string;
   description?: string | null;
-  memberships?: Array<{
-    identity_id: string;
-    role: string;
-    status: string;
-    [field: string]: unknown;
-  }>;
+  parent_id?: string | null;
+  /** Your own memberships (always in `getMyGroups`). */
+  my_memberships?: GroupMembership[];
+  /** Every membership (with `include: ["memberships"]`, if you may see them). */
+  memberships?: GroupMembership[];
   [field: string]: unknown;
 }
 
-/** A role in a group. */
-export type GroupRole = "member" | "manager" | "admin";
+/** One failed entry of a batch membership action. */
+export interface MembershipActionError {
+  identity_id: string | null;
+  code: string;
+  detail: string;
+  [field: string]: unknown;
+}
+
+/** The answer to a batch membership action: the memberships changed, per action, and errors. */
+export interface MembershipActionResponse {
+  add?: GroupMembership[];
+  remove?: GroupMembership[];
+  change_roles?: GroupMembership[];
+  invite?: GroupMembership[];
+  errors?: Partial<Record<"add" | "remove" | "change_roles" | "invite", MembershipActionError[]>>;
+  [field: string]: unknown;
+}
+
+/** A batch membership action document: lists of entries per action. */
+export interface MembershipAction {
+  add?: Array<{ identity_id: string; role?: GroupRole }>;
+  remove?: Array<{ identity_id: string }>;
+  change_roles?: Array<{ identity_id: string; role: GroupRole }>;
+  invite?: Array<{ identity_id: string; role?: GroupRole }>;
+}
 
 /**
  * A client for Globus Groups (`/v2/`). Bound to an app it requires
@@ -39,7 +75,10 @@ export class GroupsClient extends BaseServiceClient {
     return [GroupsScopes.view_my_groups_and_memberships];
   }
 
-  /** The groups you belong to, with your memberships. */
+  /**
+   * The groups you belong to, each with `my_memberships`; `statuses` widens the default of
+   * active memberships (e.g. `["active", "invited"]`).
+   */
   async getMyGroups(options: CallOptions & { statuses?: string[] } = {}): Promise<Group[]> {
     const response = await this.request<Group[]>({
       path: "/v2/groups/my_groups",
@@ -103,14 +142,36 @@ export class GroupsClient extends BaseServiceClient {
     return response.data;
   }
 
+  /**
+   * Adds one identity to a group (needs `GroupsScopes.all` and a manager or admin role).
+   * Groups reports a refused entry in `errors.add` rather than as an HTTP error.
+   */
+  addMember(
+    groupId: string,
+    identityId: string,
+    role: GroupRole = "member",
+    options: CallOptions = {},
+  ): Promise<MembershipActionResponse> {
+    return this.addMembers(groupId, [identityId], role, options);
+  }
+
+  /** Removes one identity from a group; a refusal is in `errors.remove`. */
+  removeMember(
+    groupId: string,
+    identityId: string,
+    options: CallOptions = {},
+  ): Promise<MembershipActionResponse> {
+    return this.removeMembers(groupId, [identityId], options);
+  }
+
   /** Adds identities to a group (one batch membership action). */
   addMembers(
     groupId: string,
     identityIds: string[],
     role: GroupRole = "member",
     options: CallOptions = {},
-  ) {
-    return this.#batch(
+  ): Promise<MembershipActionResponse> {
+    return this.batchMembershipAction(
       groupId,
       { add: identityIds.map((id) => ({ identity_id: id, role })) },
       options,
@@ -118,23 +179,28 @@ export class GroupsClient extends BaseServiceClient {
   }
 
   /** Removes identities from a group (one batch membership action). */
-  removeMembers(groupId: string, identityIds: string[], options: CallOptions = {}) {
-    return this.#batch(
+  removeMembers(
+    groupId: string,
+    identityIds: string[],
+    options: CallOptions = {},
+  ): Promise<MembershipActionResponse> {
+    return this.batchMembershipAction(
       groupId,
       { remove: identityIds.map((id) => ({ identity_id: id })) },
       options,
     );
   }
 
-  async #batch(
+  /** Any mix of add, remove, change_roles and invite, in one request. */
+  async batchMembershipAction(
     groupId: string,
-    body: Record<string, unknown>,
-    options: CallOptions,
-  ): Promise<Record<string, unknown>> {
-    const response = await this.request<Record<string, unknown>>({
+    actions: MembershipAction,
+    options: CallOptions = {},
+  ): Promise<MembershipActionResponse> {
+    const response = await this.request<MembershipActionResponse>({
       method: "POST",
       path: apiPath`/v2/groups/${groupId}`,
-      body,
+      body: actions,
       ...options,
     });
     return response.data;

@@ -1,10 +1,11 @@
-import { GlobusSDKError } from "../../errors.ts";
+import { GlobusSDKError, GlobusSDKUsageError } from "../../errors.ts";
 import { GCSCollectionScopes, type Scope, TransferScopes } from "../../scopes/index.ts";
 import { apiPath } from "../../transport/encoding.ts";
 import { TransferAPIError } from "../../transport/errors.ts";
 import type { CallOptions } from "../../transport/types.ts";
 import { BaseServiceClient } from "../base/client.ts";
 import { Paginator } from "../base/paging.ts";
+import { uuidList } from "../ids.ts";
 import type { DeleteData, TransferData } from "./data.ts";
 
 /** An endpoint or collection, with the fields scripts use; every other field is kept. */
@@ -35,8 +36,31 @@ export interface TransferTask {
   label: string | null;
   files?: number;
   files_transferred?: number;
+  files_skipped?: number;
   bytes_transferred?: number;
+  subtasks_total?: number;
+  subtasks_pending?: number;
   [field: string]: unknown;
+}
+
+/** The answer to an operation (`mkdir`, `rename`) or a cancel: a code and a message. */
+export interface TransferResult {
+  code: string;
+  message?: string;
+  [field: string]: unknown;
+}
+
+/** A task's progress, as `taskWait` reports it after each poll. */
+export interface TaskProgress {
+  taskId: string;
+  status: TransferTask["status"];
+  /** Files in the task (known once Transfer has expanded directories). */
+  files: number;
+  filesTransferred: number;
+  filesSkipped: number;
+  bytesTransferred: number;
+  /** Time since `taskWait` started, in ms. */
+  elapsedMs: number;
 }
 
 /** The answer to a task submission. */
@@ -54,18 +78,53 @@ export interface TaskWaitOptions extends CallOptions {
   timeout?: number;
   /** Time between polls in ms (default 1 s). */
   pollInterval?: number;
-  /** Called with the task after every poll. */
-  onProgress?: (task: TransferTask) => void;
+  /** Called after every poll with the task and its progress in files and bytes. */
+  onProgress?: (task: TransferTask, progress: TaskProgress) => void;
 }
 
 /** A task did not finish within `taskWait`'s timeout. */
 export class TaskWaitTimeoutError extends GlobusSDKError {
   override name = "TaskWaitTimeoutError";
+  /** The task as last polled. */
   readonly task: TransferTask;
+  readonly timeoutMs: number;
   constructor(task: TransferTask, timeoutMs: number) {
     super(`Task ${task.task_id} is still ${task.status} after ${timeoutMs} ms.`);
     this.task = task;
+    this.timeoutMs = timeoutMs;
   }
+}
+
+function progressOf(task: TransferTask, startedAt: number): TaskProgress {
+  return {
+    taskId: task.task_id,
+    status: task.status,
+    files: task.files ?? 0,
+    filesTransferred: task.files_transferred ?? 0,
+    filesSkipped: task.files_skipped ?? 0,
+    bytesTransferred: task.bytes_transferred ?? 0,
+    elapsedMs: Date.now() - startedAt,
+  };
+}
+
+/** Waits `ms`, or rejects with the signal's reason once it aborts. */
+function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    if (signal?.aborted) {
+      reject(signal.reason);
+      return;
+    }
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal?.reason);
+    };
+    // the listener goes when the wait ends, so a long wait does not pile up listeners
+    const timer = setTimeout(() => {
+      signal?.removeEventListener("abort", onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener("abort", onAbort, { once: true });
+  });
 }
 
 /** One entry of a directory listing. */
@@ -119,11 +178,12 @@ export class TransferClient extends BaseServiceClient {
    * `transfer:all`), which mapped and high-assurance collections demand before access.
    */
   addAppDataAccessScope(collectionIds: string | Iterable<string>): this {
-    const ids = typeof collectionIds === "string" ? [collectionIds] : [...collectionIds];
-    let scope = TransferScopes.all;
-    for (const id of ids)
-      scope = scope.withDependency(GCSCollectionScopes(id).data_access.withOptional(true));
-    return this.addAppScope(scope);
+    const ids = uuidList("collectionIds", collectionIds);
+    return this.addAppScope(
+      TransferScopes.all.withDependencies(
+        ids.map((id) => GCSCollectionScopes(id).data_access.withOptional(true)),
+      ),
+    );
   }
 
   /** Searches endpoints and collections across pages (`filter_fulltext`, `filter_scope`). */
@@ -153,8 +213,8 @@ export class TransferClient extends BaseServiceClient {
     oldPath: string,
     newPath: string,
     options: CallOptions = {},
-  ): Promise<Record<string, unknown>> {
-    const response = await this.request<Record<string, unknown>>({
+  ): Promise<TransferResult> {
+    const response = await this.request<TransferResult>({
       method: "POST",
       path: apiPath`/v0.10/operation/endpoint/${endpointId}/rename`,
       body: { DATA_TYPE: "rename", old_path: oldPath, new_path: newPath },
@@ -187,8 +247,8 @@ export class TransferClient extends BaseServiceClient {
   }
 
   /** Cancels a task. */
-  async cancelTask(taskId: string, options: CallOptions = {}): Promise<Record<string, unknown>> {
-    const response = await this.request<Record<string, unknown>>({
+  async cancelTask(taskId: string, options: CallOptions = {}): Promise<TransferResult> {
+    const response = await this.request<TransferResult>({
       method: "POST",
       path: apiPath`/v0.10/task/${taskId}/cancel`,
       ...options,
@@ -221,8 +281,8 @@ export class TransferClient extends BaseServiceClient {
     endpointId: string,
     path: string,
     options: CallOptions = {},
-  ): Promise<Record<string, unknown>> {
-    const response = await this.request<Record<string, unknown>>({
+  ): Promise<TransferResult> {
+    const response = await this.request<TransferResult>({
       method: "POST",
       path: apiPath`/v0.10/operation/endpoint/${endpointId}/mkdir`,
       body: { DATA_TYPE: "mkdir", path },
@@ -267,29 +327,31 @@ export class TransferClient extends BaseServiceClient {
   }
 
   /**
-   * Polls a task until it succeeds or fails, reporting each poll to `onProgress`.
-   * @throws TaskWaitTimeoutError when `timeout` passes first
+   * Polls a task until it succeeds or fails, reporting each poll to `onProgress`, and
+   * resolves with the finished task. `timeout` bounds the whole wait (each poll keeps the
+   * client's own request timeout); the last poll happens at the deadline.
+   * @throws TaskWaitTimeoutError when the task is still running at the deadline
    */
   async taskWait(taskId: string, options: TaskWaitOptions = {}): Promise<TransferTask> {
     const timeout = options.timeout ?? 600_000;
     const interval = options.pollInterval ?? 1_000;
-    const deadline = Date.now() + timeout;
+    for (const [name, value] of [
+      ["timeout", timeout],
+      ["pollInterval", interval],
+    ] as const) {
+      if (!Number.isFinite(value) || value <= 0) {
+        throw new GlobusSDKUsageError(`taskWait: ${name} must be a positive number of ms.`);
+      }
+    }
+    const startedAt = Date.now();
+    const deadline = startedAt + timeout;
     for (;;) {
       const task = await this.getTask(taskId, options.signal ? { signal: options.signal } : {});
-      options.onProgress?.(task);
+      options.onProgress?.(task, progressOf(task, startedAt));
       if (task.status === "SUCCEEDED" || task.status === "FAILED") return task;
-      if (Date.now() + interval > deadline) throw new TaskWaitTimeoutError(task, timeout);
-      await new Promise<void>((resolve, reject) => {
-        const timer = setTimeout(resolve, interval);
-        options.signal?.addEventListener(
-          "abort",
-          () => {
-            clearTimeout(timer);
-            reject(options.signal?.reason);
-          },
-          { once: true },
-        );
-      });
+      const remaining = deadline - Date.now();
+      if (remaining <= 0) throw new TaskWaitTimeoutError(task, timeout);
+      await sleep(Math.min(interval, remaining), options.signal);
     }
   }
 

@@ -4,6 +4,18 @@ import { GlobusSDKUsageError } from "../../errors.ts";
 export type SyncLevel = "exists" | "size" | "mtime" | "checksum" | 0 | 1 | 2 | 3;
 const SYNC_LEVELS: Record<string, number> = { exists: 0, size: 1, mtime: 2, checksum: 3 };
 
+/** A task deadline as Transfer takes it: an ISO 8601 string. */
+function deadlineString(deadline: string | Date | undefined): string | undefined {
+  if (deadline === undefined) return undefined;
+  const date = deadline instanceof Date ? deadline : new Date(deadline);
+  if (Number.isNaN(date.getTime())) {
+    throw new GlobusSDKUsageError(
+      `Invalid deadline ${JSON.stringify(String(deadline))}: give a Date or an ISO 8601 date.`,
+    );
+  }
+  return deadline instanceof Date ? deadline.toISOString() : deadline;
+}
+
 /** Options of a transfer task document. */
 export interface TransferDataOptions {
   sourceEndpoint: string;
@@ -19,6 +31,12 @@ export interface TransferDataOptions {
   notifyOnSucceeded?: boolean;
   notifyOnFailed?: boolean;
   notifyOnInactive?: boolean;
+  /** Go on past source files that cannot be read (missing, permission denied). */
+  skipSourceErrors?: boolean;
+  /** Fail the task instead of retrying when the destination is over quota. */
+  failOnQuotaErrors?: boolean;
+  /** Delete destination files absent from the source (only with recursive items). */
+  deleteDestinationExtra?: boolean;
   /** Set one to make resubmission safe; otherwise the client fetches one. */
   submissionId?: string;
   /** Further Transfer fields, sent as given. */
@@ -51,6 +69,7 @@ export class TransferData {
         `Unknown syncLevel "${options.syncLevel}": use exists, size, mtime or checksum.`,
       );
     }
+    deadlineString(options.deadline); // an unusable deadline fails here, not at submission
     this.#options = options;
     this.submissionId = options.submissionId;
   }
@@ -83,7 +102,7 @@ export class TransferData {
   toJSON(): Record<string, unknown> {
     const o = this.#options;
     const syncLevel = typeof o.syncLevel === "string" ? SYNC_LEVELS[o.syncLevel] : o.syncLevel;
-    const deadline = o.deadline instanceof Date ? o.deadline.toISOString() : o.deadline;
+    const deadline = deadlineString(o.deadline);
     const optional: Record<string, unknown> = {
       label: o.label,
       sync_level: syncLevel,
@@ -94,6 +113,9 @@ export class TransferData {
       notify_on_succeeded: o.notifyOnSucceeded,
       notify_on_failed: o.notifyOnFailed,
       notify_on_inactive: o.notifyOnInactive,
+      skip_source_errors: o.skipSourceErrors,
+      fail_on_quota_errors: o.failOnQuotaErrors,
+      delete_destination_extra: o.deleteDestinationExtra,
     };
     return {
       DATA_TYPE: "transfer",
@@ -116,6 +138,9 @@ export interface DeleteDataOptions {
   /** Do not fail when a path is missing. */
   ignoreMissing?: boolean;
   deadline?: string | Date;
+  notifyOnSucceeded?: boolean;
+  notifyOnFailed?: boolean;
+  notifyOnInactive?: boolean;
   submissionId?: string;
 }
 
@@ -128,6 +153,7 @@ export class DeleteData {
   constructor(options: DeleteDataOptions) {
     if (!options?.endpoint)
       throw new GlobusSDKUsageError("DeleteData needs the endpoint (collection) to delete on.");
+    deadlineString(options.deadline);
     this.#options = options;
     this.submissionId = options.submissionId;
   }
@@ -146,7 +172,10 @@ export class DeleteData {
       label: o.label,
       recursive: o.recursive,
       ignore_missing: o.ignoreMissing,
-      deadline: o.deadline instanceof Date ? o.deadline.toISOString() : o.deadline,
+      deadline: deadlineString(o.deadline),
+      notify_on_succeeded: o.notifyOnSucceeded,
+      notify_on_failed: o.notifyOnFailed,
+      notify_on_inactive: o.notifyOnInactive,
     };
     return {
       DATA_TYPE: "delete",
