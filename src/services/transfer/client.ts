@@ -2,6 +2,7 @@ import { GlobusSDKError, GlobusSDKUsageError } from "../../errors.ts";
 import { GCSCollectionScopes, type Scope, TransferScopes } from "../../scopes/index.ts";
 import { apiPath } from "../../transport/encoding.ts";
 import { TransferAPIError } from "../../transport/errors.ts";
+import { sleep } from "../../transport/transport.ts";
 import type { CallOptions } from "../../transport/types.ts";
 import { BaseServiceClient } from "../base/client.ts";
 import { Paginator } from "../base/paging.ts";
@@ -105,26 +106,6 @@ function progressOf(task: TransferTask, startedAt: number): TaskProgress {
     bytesTransferred: task.bytes_transferred ?? 0,
     elapsedMs: Date.now() - startedAt,
   };
-}
-
-/** Waits `ms`, or rejects with the signal's reason once it aborts. */
-function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
-  return new Promise<void>((resolve, reject) => {
-    if (signal?.aborted) {
-      reject(signal.reason);
-      return;
-    }
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal?.reason);
-    };
-    // the listener goes when the wait ends, so a long wait does not pile up listeners
-    const timer = setTimeout(() => {
-      signal?.removeEventListener("abort", onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener("abort", onAbort, { once: true });
-  });
 }
 
 /** One entry of a directory listing. */
