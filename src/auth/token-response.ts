@@ -57,7 +57,10 @@ function toTokenData(entry: unknown, nowSeconds: number, where: string): TokenDa
       `Globus Auth sent no access_token for resource server "${resourceServer}" (${where}).`,
     );
   }
-  const expiresIn = Number(entry["expires_in"] ?? 0);
+  // only a number or a numeric string counts; anything else is treated as already expired
+  const rawExpiresIn = entry["expires_in"];
+  const expiresIn =
+    typeof rawExpiresIn === "number" || typeof rawExpiresIn === "string" ? Number(rawExpiresIn) : 0;
   const refreshToken = entry["refresh_token"];
   const tokenType = entry["token_type"];
   const scope = entry["scope"];

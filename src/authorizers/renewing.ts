@@ -62,7 +62,10 @@ export abstract class RenewingAuthorizer implements Authorizer {
   #fatal: ReLoginRequiredError | undefined;
   /** Counts adopted access tokens, so a 401 can tell whether the token already changed. */
   #generation = 0;
-  /** The generation a 401-driven renewal produced; a 401 on it again is not retried. */
+  /**
+   * The generation a 401-driven renewal produced, until a request proves it works: a 401 on
+   * it before then means the service refuses fresh tokens too, so it is not renewed again.
+   */
   #generationFrom401: number | undefined;
 
   constructor(options: RenewingAuthorizerOptions, defaultClock: (() => number) | undefined) {
@@ -139,8 +142,10 @@ export abstract class RenewingAuthorizer implements Authorizer {
 
   /**
    * After a 401: renews once (shared with concurrent callers) and reports `true`. When the
-   * token a 401-driven renewal produced is refused again, reports `false`, so a service
-   * that keeps refusing is not hammered with renewals.
+   * token a 401-driven renewal produced is refused before any request got through with it,
+   * reports `false`, so a service that refuses every token is not hammered with renewals.
+   * Once that token has worked ({@link authorizationAccepted}), a later 401 (revoked, session
+   * ended) renews again.
    */
   async handleMissingAuthorization(sentAuthorization?: string): Promise<boolean> {
     if (this.#fatal) throw this.#fatal;
@@ -161,6 +166,12 @@ export abstract class RenewingAuthorizer implements Authorizer {
     await this.#renew();
     this.#generationFrom401 = this.#generation;
     return true;
+  }
+
+  authorizationAccepted(sentAuthorization: string | undefined): void {
+    if (this.#accessToken !== undefined && sentAuthorization === `Bearer ${this.#accessToken}`) {
+      this.#generationFrom401 = undefined;
+    }
   }
 
   /** Renews now (single-flight with any renewal already under way). */

@@ -261,6 +261,8 @@ export abstract class GlobusApp implements AsyncDisposable {
       getAuthorizationHeader: () => withRelogin((a) => a.getAuthorizationHeader(), undefined),
       handleMissingAuthorization: (sent?: string) =>
         withRelogin((a) => a.handleMissingAuthorization(sent), true),
+      authorizationAccepted: (sent) =>
+        this.#authorizers.get(resourceServer)?.authorizationAccepted?.(sent),
     };
   }
 

@@ -3,6 +3,7 @@
  * and consents APIs, OIDC discovery and JWKS, plus the token store every service checks.
  */
 import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
+import { appendFileSync } from "node:fs";
 import { KNOWN_SCOPES } from "../scopes/known.ts";
 import { authCodePage, consentPage, errorPage } from "./html.ts";
 import {
@@ -168,6 +169,20 @@ function oauthError(status: number, error: string, description: string): Emulato
 
 function newToken(): string {
   return randomBytes(32).toString("base64url");
+}
+
+/**
+ * Names a file to which every emulator appends each access and refresh token it issues, one
+ * per line, so a test run can prove afterwards that none of them was ever printed.
+ */
+export const TOKEN_LEDGER_ENV = "GLOBUS_SDK_EMULATOR_TOKEN_LEDGER";
+
+/** An access or refresh token, recorded in the ledger when one is configured. */
+function newIssuedToken(): string {
+  const token = newToken();
+  const ledger = process.env[TOKEN_LEDGER_ENV];
+  if (ledger) appendFileSync(ledger, `${token}\n`, { mode: 0o600 });
+  return token;
 }
 
 function safeEqual(a: string, b: string): boolean {
@@ -542,7 +557,7 @@ export class AuthService {
     return servers.map((server) => {
       const nodes = byServer.get(server)!;
       const record: AccessRecord = {
-        token: newToken(),
+        token: newIssuedToken(),
         clientId: args.clientId,
         identityId: args.identityId,
         sessionId: args.sessionId,
@@ -558,7 +573,7 @@ export class AuthService {
       this.#access.set(record.token, record);
       if (!args.offline) return { record };
       const refresh: RefreshRecord = {
-        token: newToken(),
+        token: newIssuedToken(),
         clientId: args.clientId,
         identityId: args.identityId,
         sessionId: args.sessionId,
@@ -1072,7 +1087,7 @@ export class AuthService {
     }
     const now = this.#core.now();
     const record: AccessRecord = {
-      token: newToken(),
+      token: newIssuedToken(),
       clientId: client.id,
       identityId: refresh.identityId,
       sessionId: refresh.sessionId,

@@ -3,7 +3,7 @@
  * over real HTTP, for offline tests of Globus clients. See docs/emulator.md.
  */
 export type { AutoApproval, IssuedTokenSummary } from "./auth.ts";
-export { ACCESS_TOKEN_LIFETIME, AUTH_CODE_LIFETIME } from "./auth.ts";
+export { ACCESS_TOKEN_LIFETIME, AUTH_CODE_LIFETIME, TOKEN_LEDGER_ENV } from "./auth.ts";
 export type {
   FaultKind,
   FaultRule,

@@ -44,6 +44,11 @@ export interface EmulatorOptions {
   clock?: () => number;
   /** Largest request body accepted, in bytes (default 1 MiB). */
   maxBodyBytes?: number;
+  /**
+   * How many requests the request log keeps; older entries are dropped (default 10,000).
+   * `countGrants` stays exact regardless.
+   */
+  requestLogLimit?: number;
   /** Extra service modules to mount besides the built-in ones. */
   services?: readonly ServiceModule[];
 }
@@ -97,10 +102,12 @@ export interface RunningEmulator {
   /** The `http://127.0.0.1:PORT/` the server listens on. */
   readonly baseUrl: string;
   readonly port: number;
+  /** Closes the server and every connection; safe to call more than once. */
   stop(): Promise<void>;
+  /** `stop()`, for `await using emulator = await startEmulator()`. */
+  [Symbol.asyncDispose](): Promise<void>;
 }
 
-const LOG_LIMIT = 10000;
 const ADMIN_PREFIX = "_emulator";
 
 const genericFormat: ErrorBodyFormatter = (status, code, message) => ({
@@ -216,6 +223,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     throw new GlobusSDKUsageError(`startEmulator: port must be an integer 0-65535, got ${port}`);
   }
   const maxBodyBytes = options.maxBodyBytes ?? 1024 * 1024;
+  const logLimit = options.requestLogLimit ?? 10_000;
+  if (!Number.isInteger(logLimit) || logLimit < 1) {
+    throw new GlobusSDKUsageError("requestLogLimit must be a positive integer.");
+  }
   const clockSource = options.clock ?? (() => Date.now() / 1000);
   let clockOffset = 0;
   let baseUrl = "";
@@ -232,6 +243,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
 
   const faults = new FaultTable();
   let log: RequestLogEntry[] = [];
+  // kept apart from the capped log, so counts stay exact however long the emulator runs
+  const grantCounts = new Map<string, number>();
   const logEntries = new WeakMap<EmulatorRequest, RequestLogEntry>();
 
   const now = () => Math.floor(clockSource() + clockOffset);
@@ -322,9 +335,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     clearFaults: () => faults.clear(),
     faults: () => faults.rules.map((rule) => ({ ...rule })),
     requestLog: (filter = {}) => log.filter((entry) => matchesLogFilter(entry, filter)),
-    countGrants: (grantType) => log.filter((entry) => entry.grantType === grantType).length,
+    countGrants: (grantType) => grantCounts.get(grantType) ?? 0,
     clearRequestLog() {
       log = [];
+      grantCounts.clear();
     },
     tokens: () => auth.tokens(),
     rotateSigningKey: (opts = {}) => auth.keys.rotate(opts.keepPrevious ?? false),
@@ -332,6 +346,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       clockOffset = 0;
       faults.clear();
       log = [];
+      grantCounts.clear();
       auth = new AuthService(authCore, auth.keys);
       buildMounts();
     },
@@ -397,13 +412,16 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       status: 0,
     };
     logEntries.set(request, entry);
-    if (log.length >= LOG_LIMIT) log.splice(0, log.length - LOG_LIMIT + 1);
+    if (log.length >= logLimit) log.splice(0, log.length - logLimit + 1);
     log.push(entry);
     entry.body = parseLogBody(request);
     if (mountName === "auth") {
       const form = entry.body as Record<string, string> | undefined;
       const grantType = form?.grant_type;
-      if (grantType) entry.grantType = grantType;
+      if (grantType) {
+        entry.grantType = grantType;
+        grantCounts.set(grantType, (grantCounts.get(grantType) ?? 0) + 1);
+      }
       const scope = form?.scope ?? query.get("scope");
       if (typeof scope === "string" && scope) entry.scopes = scope.split(/[\s+]+/).filter(Boolean);
       const clientId =
@@ -583,6 +601,15 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   }
 
   let stopped: Promise<void> | undefined;
+  const stop = () => {
+    stopped ??= new Promise<void>((resolve) => {
+      for (const res of stalled) res.destroy();
+      server.close(() => resolve());
+      server.closeAllConnections();
+      for (const socket of sockets) socket.destroy();
+    });
+    return stopped;
+  };
   return {
     urls,
     environmentVariables,
@@ -590,15 +617,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     seed,
     baseUrl,
     port: actualPort,
-    stop() {
-      stopped ??= new Promise<void>((resolve) => {
-        for (const res of stalled) res.destroy();
-        server.close(() => resolve());
-        server.closeAllConnections();
-        for (const socket of sockets) socket.destroy();
-      });
-      return stopped;
-    },
+    stop,
+    [Symbol.asyncDispose]: stop,
   };
 }
 

@@ -206,6 +206,8 @@ export class Transport {
     }
     const scrub = (text: string) => scrubSecrets(text, secrets);
     let recoveredFrom401 = false;
+    // set between a 401 recovery and the retry's response, which the authorizer hears about
+    let retryingAfter401 = false;
 
     for (let attempt = 1; ; attempt++) {
       if (options.signal?.aborted) throw this.#aborted(method, url, options.signal);
@@ -236,10 +238,16 @@ export class Transport {
             `${method} ${scrub(redactUrl(url))} -> ${response.status} in ${elapsed}ms (attempt ${attempt})`,
           );
         }
+        if (retryingAfter401) {
+          retryingAfter401 = false;
+          if (response.status !== 401)
+            authorizer?.authorizationAccepted?.(headers["Authorization"]);
+        }
         if (response.status === 401 && authorizer && !recoveredFrom401) {
           recoveredFrom401 = true;
           if (await authorizer.handleMissingAuthorization(headers["Authorization"])) {
             debug("401: the authorizer recovered; retrying once");
+            retryingAfter401 = true;
             attempt--;
             continue;
           }

@@ -11,6 +11,13 @@ export interface Authorizer {
    * already at hand) so that a single retry is worthwhile.
    */
   handleMissingAuthorization(sentAuthorization?: string): Promise<boolean>;
+  /**
+   * Called when the retry that followed a successful {@link handleMissingAuthorization} got
+   * past authentication (any status but 401), with the `Authorization` value it carried.
+   * Lets an authorizer tell a token that worked and later died (renew again on the next
+   * 401) from a service that refuses every token (do not renew in a loop).
+   */
+  authorizationAccepted?(sentAuthorization: string | undefined): void;
 }
 
 /** A query parameter value. Arrays become comma-joined lists, as Globus APIs expect. */

@@ -347,6 +347,27 @@ describe("token response", () => {
     assert.throws(() => new OAuthTokenResponse([]), /not a JSON object/);
   });
 
+  it("an expires_in that is not a number is taken as expired, never a crash", () => {
+    const now = () => 1_700_000_000;
+    const entry = (expiresIn: unknown) => ({
+      access_token: "at",
+      resource_server: "transfer.api.globus.org",
+      expires_in: expiresIn,
+    });
+    const noPrototype = Object.create(null) as object;
+    for (const odd of [[noPrototype], noPrototype, { toString: 5 }, "soon", null, true]) {
+      const data = new OAuthTokenResponse(entry(odd), { now }).byResourceServer[
+        "transfer.api.globus.org"
+      ];
+      assert.equal(data?.expires_at_seconds, 1_700_000_000, String(typeof odd));
+    }
+    const numeric = new OAuthTokenResponse(entry("3600"), { now });
+    assert.equal(
+      numeric.byResourceServer["transfer.api.globus.org"]?.expires_at_seconds,
+      1_700_003_600,
+    );
+  });
+
   it("decodeIdToken without an id_token is a usage error", async () => {
     const response = new OAuthTokenResponse({
       resource_server: "x",

@@ -178,6 +178,26 @@ describe("RefreshTokenAuthorizer", () => {
     assert.equal(transfer401s(), 1, "only the revoked token was refused");
   });
 
+  it("a refreshed token that worked and then died is refreshed again on the next 401", async () => {
+    const { client, data } = await aliceTransferTokens();
+    emulator.controls.revokeToken(data.access_token);
+    const authorizer = new RefreshTokenAuthorizer({
+      loginClient: client,
+      refreshToken: data.refresh_token!,
+      accessToken: data.access_token,
+      expiresAt: data.expires_at_seconds,
+    });
+    const transport = transferVia(authorizer);
+    assert.equal((await transport.request({ path: "v0.10/submission_id" })).status, 200);
+    assert.equal((await transport.request({ path: "v0.10/submission_id" })).status, 200);
+    assert.equal(emulator.controls.countGrants("refresh_token"), 1);
+    // the token the 401-driven refresh produced has worked; now it is revoked too
+    emulator.controls.revokeToken(authorizer.accessToken!);
+    assert.equal((await transport.request({ path: "v0.10/submission_id" })).status, 200);
+    assert.equal(emulator.controls.countGrants("refresh_token"), 2);
+    assert.equal(transfer401s(), 2, "each revoked token was refused once");
+  });
+
   it("a service that keeps refusing gets one refresh, then handleMissingAuthorization says false", async () => {
     const { client, data } = await aliceTransferTokens();
     const authorizer = new RefreshTokenAuthorizer({

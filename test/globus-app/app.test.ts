@@ -175,6 +175,21 @@ describe("login", () => {
     assert.equal(authorizeCount(), 1);
   });
 
+  test("access tokens revoked one after another are each refreshed away, with no login", async () => {
+    await using app = userApp();
+    const flows = new FlowsClient({ app });
+    await app.login();
+    const storage = await app.tokenStorage();
+    for (let round = 1; round <= 3; round++) {
+      const stored = await storage.getTokenData("flows.globus.org");
+      assert.ok(stored);
+      emulator.controls.revokeToken(stored.access_token);
+      await flows.listFlows().firstPage();
+      assert.equal(emulator.controls.countGrants("refresh_token"), round);
+    }
+    assert.equal(authorizeCount(), 1);
+  });
+
   test("a revoked refresh token leads to one new login, not a loop", async () => {
     await using app = userApp();
     const flows = new FlowsClient({ app });

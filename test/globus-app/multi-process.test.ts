@@ -13,6 +13,8 @@ import {
   startEmulator,
 } from "../../src/testing/index.ts";
 
+import { captureOutput } from "../helpers/output-capture.ts";
+
 const WORKER = fileURLToPath(new URL("./refresh-worker.ts", import.meta.url));
 
 test("8 processes x 100 calls on an expired token share one SQLite store and one refresh", async () => {
@@ -57,7 +59,10 @@ test("8 processes x 100 calls on an expired token share one SQLite store and one
           child.stderr.on("data", (d) => {
             err += d;
           });
-          child.on("close", (code) => resolve({ code, out, err }));
+          child.on("close", (code) => {
+            captureOutput("refresh worker", out, err);
+            resolve({ code, out, err });
+          });
         }),
     );
     const results = await Promise.all(runs);

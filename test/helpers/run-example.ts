@@ -1,5 +1,6 @@
 import { spawn } from "node:child_process";
 import type { RunningEmulator } from "../../src/testing/index.ts";
+import { captureOutput } from "./output-capture.ts";
 
 /** What a finished script printed. */
 export interface ScriptResult {
@@ -77,6 +78,7 @@ export function runScript(
     child.on("error", reject);
     child.on("close", (code) => {
       clearTimeout(timer);
+      captureOutput(args.join(" "), stdout, stderr);
       resolve({ code, stdout, stderr, logins });
     });
   });

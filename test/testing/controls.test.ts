@@ -142,6 +142,22 @@ describe("controls over HTTP", () => {
     assert.equal((await control(emulator, "GET", "grants/count")).status, 400);
   });
 
+  it("keeps grant counts exact after the request log reaches its cap", async () => {
+    await assert.rejects(startEmulator({ requestLogLimit: 0 }), /requestLogLimit/);
+    const small = await startEmulator({ requestLogLimit: 20 });
+    try {
+      await clientCredentials(small);
+      for (let i = 0; i < 30; i++) await (await fetch(`${small.urls.auth}jwk.json`)).text();
+      assert.equal(small.controls.requestLog().length, 20, "the log stays bounded");
+      assert.equal(small.controls.requestLog({ grantType: "client_credentials" }).length, 0);
+      assert.equal(small.controls.countGrants("client_credentials"), 1);
+      small.controls.clearRequestLog();
+      assert.equal(small.controls.countGrants("client_credentials"), 0);
+    } finally {
+      await small.stop();
+    }
+  });
+
   it("rotates the signing key over HTTP", async () => {
     const before = (await (await fetch(`${emulator.urls.auth}jwk.json`)).json()) as any;
     const { body } = await control(emulator, "POST", "signing-key/rotate", { keep_previous: true });
