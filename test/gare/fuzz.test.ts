@@ -8,18 +8,7 @@ import {
   parseGare,
   toGare,
 } from "../../src/gare/index.ts";
-
-/** mulberry32: small, fast, seeded; failures reproduce from the printed seed. */
-function prng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { prng } from "../helpers/prng.ts";
 
 const SEEDS: unknown[] = [
   {

@@ -17,21 +17,10 @@ import {
   OAuthTokenResponse,
   SQLiteTokenStorage,
 } from "../../src/index.ts";
+import { prng } from "../helpers/prng.ts";
 
 const SEED = Number(process.env["HARDENING_FUZZ_SEED"] || 0x5eed_2026);
 const CASES = 50_000;
-
-/** mulberry32: small, fast and good enough to drive mutations reproducibly. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 class Mutator {
   readonly random: () => number;

@@ -5,18 +5,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { parseScopes, Scope, ScopeParseError } from "../../src/scopes/index.ts";
-
-/** mulberry32: a tiny deterministic PRNG, so a failure is reproducible from its seed. */
-function prng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { prng } from "../helpers/prng.ts";
 
 type Random = ReturnType<typeof prng>;
 const int = (random: Random, lo: number, hi: number) => lo + Math.floor(random() * (hi - lo + 1));

@@ -3,13 +3,17 @@
  * clients can be tested with `{ authorizer }` independently of the app layer.
  */
 import { createHash, randomBytes } from "node:crypto";
+import { NativeAppAuthClient, UserApp } from "../../src/index.ts";
 import {
   ALICE_IDENTITY_ID,
+  DEFAULT_SEED,
   DEMO_CONFIDENTIAL_CLIENT_ID,
   DEMO_CONFIDENTIAL_CLIENT_SECRET,
   DEMO_NATIVE_CLIENT_ID,
+  EmulatorLoginFlowManager,
   type RequestLogEntry,
   type RunningEmulator,
+  startEmulator,
 } from "../../src/testing/index.ts";
 import type { Authorizer } from "../../src/transport/types.ts";
 
@@ -153,4 +157,45 @@ export async function withRequests<T>(
   const before = emulator.controls.requestLog(filter).length;
   const result = await action();
   return { result, requests: emulator.controls.requestLog(filter).slice(before) };
+}
+
+/**
+ * An emulator whose seed has three more collections than the default (so listings page),
+ * and a UserApp on memory storage that logs in as Alice when asked. `idPrefix` keeps the
+ * extra collection ids of different test files apart.
+ */
+export async function emulatorWithApp(
+  appName: string,
+  idPrefix: string,
+): Promise<{ emulator: RunningEmulator; app: UserApp; dispose(): Promise<void> }> {
+  const extra = [1, 2, 3].map((n) => ({
+    ...DEFAULT_SEED.endpoints[0]!,
+    id: `${idPrefix}-00000000000${n}`,
+    display_name: `Extra Collection ${n}`,
+  }));
+  const emulator = await startEmulator({
+    seed: { endpoints: [...DEFAULT_SEED.endpoints, ...extra] },
+  });
+  const loginClient = new NativeAppAuthClient(DEMO_NATIVE_CLIENT_ID, {
+    baseUrl: emulator.urls.auth,
+  });
+  const app = new UserApp(appName, {
+    loginClient,
+    config: {
+      tokenStorage: "memory",
+      loginFlowManager: new EmulatorLoginFlowManager({
+        loginClient,
+        requestRefreshTokens: true,
+        approveAs: { controls: emulator.controls, identityId: ALICE_IDENTITY_ID },
+      }),
+    },
+  });
+  return {
+    emulator,
+    app,
+    async dispose() {
+      await app.close();
+      await emulator.stop();
+    },
+  };
 }

@@ -8,19 +8,17 @@ import {
   GCSClient,
   GroupsClient,
   KNOWN_SCOPES,
-  NativeAppAuthClient,
   SearchClient,
   SpecificFlowClient,
   TimersClient,
   TransferClient,
   TransferData,
-  UserApp,
+  type UserApp,
 } from "../../src/index.ts";
 import { specificFlowScopeSet } from "../../src/scopes/known.ts";
 import {
   ALICE_IDENTITY_ID,
   BOB_IDENTITY_ID,
-  DEFAULT_SEED,
   DEMO_COLLECTION_ID,
   DEMO_COMPUTE_ENDPOINT_ID,
   DEMO_CONFIDENTIAL_CLIENT_ID,
@@ -28,42 +26,19 @@ import {
   DEMO_CONFIDENTIAL_REDIRECT_URI,
   DEMO_FLOW_ID,
   DEMO_GCS_ENDPOINT_ID,
-  DEMO_NATIVE_CLIENT_ID,
   DEMO_SEARCH_INDEX_ID,
-  EmulatorLoginFlowManager,
   type RunningEmulator,
-  startEmulator,
 } from "../../src/testing/index.ts";
+import { emulatorWithApp } from "./helpers.ts";
 
 let emulator: RunningEmulator;
 let app: UserApp;
+let dispose: () => Promise<void>;
 before(async () => {
   // three more collections on the demo GCS endpoint, so its listing pages three times
-  const extra = [1, 2, 3].map((n) => ({
-    ...DEFAULT_SEED.endpoints[0]!,
-    id: `33333333-8888-4333-8333-00000000000${n}`,
-    display_name: `GCS Extra ${n}`,
-  }));
-  emulator = await startEmulator({ seed: { endpoints: [...DEFAULT_SEED.endpoints, ...extra] } });
-  const loginClient = new NativeAppAuthClient(DEMO_NATIVE_CLIENT_ID, {
-    baseUrl: emulator.urls.auth,
-  });
-  app = new UserApp("other-services", {
-    loginClient,
-    config: {
-      tokenStorage: "memory",
-      loginFlowManager: new EmulatorLoginFlowManager({
-        loginClient,
-        requestRefreshTokens: true,
-        approveAs: { controls: emulator.controls, identityId: ALICE_IDENTITY_ID },
-      }),
-    },
-  });
+  ({ emulator, app, dispose } = await emulatorWithApp("other-services", "33333333-8888-4333-8333"));
 });
-after(async () => {
-  await app.close();
-  await emulator.stop();
-});
+after(() => dispose());
 
 const last = (service: string, path: string) =>
   emulator.controls.requestLog({ service, path }).at(-1);

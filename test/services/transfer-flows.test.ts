@@ -3,52 +3,22 @@ import { after, before, describe, test } from "node:test";
 import {
   DeleteData,
   FlowsClient,
-  NativeAppAuthClient,
   SpecificFlowClient,
   TransferClient,
   TransferData,
-  UserApp,
+  type UserApp,
 } from "../../src/index.ts";
-import {
-  ALICE_IDENTITY_ID,
-  DEFAULT_SEED,
-  DEMO_COLLECTION_ID,
-  DEMO_FLOW_ID,
-  DEMO_NATIVE_CLIENT_ID,
-  EmulatorLoginFlowManager,
-  type RunningEmulator,
-  startEmulator,
-} from "../../src/testing/index.ts";
+import { DEMO_COLLECTION_ID, DEMO_FLOW_ID, type RunningEmulator } from "../../src/testing/index.ts";
+import { emulatorWithApp } from "./helpers.ts";
 
 let emulator: RunningEmulator;
 let app: UserApp;
+let dispose: () => Promise<void>;
 before(async () => {
   // five collections, so endpoint search pages three times at limit 2
-  const extra = [1, 2, 3].map((n) => ({
-    ...DEFAULT_SEED.endpoints[0]!,
-    id: `33333333-9999-4333-8333-00000000000${n}`,
-    display_name: `Extra Collection ${n}`,
-  }));
-  emulator = await startEmulator({ seed: { endpoints: [...DEFAULT_SEED.endpoints, ...extra] } });
-  const loginClient = new NativeAppAuthClient(DEMO_NATIVE_CLIENT_ID, {
-    baseUrl: emulator.urls.auth,
-  });
-  app = new UserApp("service-tests", {
-    loginClient,
-    config: {
-      tokenStorage: "memory",
-      loginFlowManager: new EmulatorLoginFlowManager({
-        loginClient,
-        requestRefreshTokens: true,
-        approveAs: { controls: emulator.controls, identityId: ALICE_IDENTITY_ID },
-      }),
-    },
-  });
+  ({ emulator, app, dispose } = await emulatorWithApp("service-tests", "33333333-9999-4333-8333"));
 });
-after(async () => {
-  await app.close();
-  await emulator.stop();
-});
+after(() => dispose());
 
 const lastRequest = (service: string, path: string) =>
   emulator.controls.requestLog({ service, path }).at(-1);

@@ -451,6 +451,20 @@ function register(router: ServiceRouter, context: EmulatorContext): void {
     };
   }
 
+  /** A marker page as Flows sends it: the items under `key`, then the paging fields. */
+  function markerPage<T>(
+    key: string,
+    result: ReturnType<typeof pageOf<T>>,
+    render: (item: T) => unknown,
+  ) {
+    return {
+      [key]: result.page.map(render),
+      limit: result.perPage,
+      has_next_page: result.hasNext,
+      marker: result.marker,
+    };
+  }
+
   function applyRoleFields(target: FlowRecord, body: Record<string, unknown>): void {
     for (const key of [
       "flow_viewers",
@@ -545,14 +559,7 @@ function register(router: ServiceRouter, context: EmulatorContext): void {
         };
       },
     );
-    return {
-      body: {
-        flows: result.page.map(({ flow, roles }) => flowDoc(flow, roles)),
-        limit: result.perPage,
-        has_next_page: result.hasNext,
-        marker: result.marker,
-      },
-    };
+    return { body: markerPage("flows", result, ({ flow, roles }) => flowDoc(flow, roles)) };
   });
 
   router.route("POST", "/flows", (request) => {
@@ -723,14 +730,7 @@ function register(router: ServiceRouter, context: EmulatorContext): void {
         return { filter_flow_id: listParam(query, "filter_flow_id"), filter_roles: roles };
       },
     );
-    return {
-      body: {
-        runs: result.page.map(({ run, role }) => runDoc(run, role)),
-        limit: result.perPage,
-        has_next_page: result.hasNext,
-        marker: result.marker,
-      },
-    };
+    return { body: markerPage("runs", result, ({ run, role }) => runDoc(run, role)) };
   });
 
   router.route("GET", "/runs/:id", (request) => {
