@@ -52,6 +52,11 @@ export function isLoopbackHost(hostname: string): boolean {
   return LOOPBACK_HOSTS.has(hostname) || /^127\.\d+\.\d+\.\d+$/.test(hostname);
 }
 
+/** https anywhere, or plain http on loopback only. */
+export function isSecureUrl(url: URL): boolean {
+  return url.protocol === "https:" || (url.protocol === "http:" && isLoopbackHost(url.hostname));
+}
+
 /**
  * Refuses plain-HTTP URLs except on loopback: tokens must never cross a network in clear.
  */
@@ -62,8 +67,7 @@ export function assertSecureUrl(url: string, what = "base URL"): URL {
   } catch {
     throw new GlobusSDKUsageError(`The ${what} "${url}" is not a valid URL.`);
   }
-  if (parsed.protocol === "https:") return parsed;
-  if (parsed.protocol === "http:" && isLoopbackHost(parsed.hostname)) return parsed;
+  if (isSecureUrl(parsed)) return parsed;
   throw new GlobusSDKUsageError(
     `The ${what} "${parsed.origin}" must use https (plain http is allowed only for 127.0.0.1, localhost or ::1).`,
   );

@@ -10,6 +10,7 @@ import {
   RequestAbortedError,
   TimeoutError,
 } from "./errors.ts";
+import { ExchangeFailure, exchange, type RawResponse } from "./http-client.ts";
 import { isSecretField, redactUrl, scrubSecrets } from "./redact.ts";
 import type { Authorizer, GlobusResponse, HTTPMethod, RequestOptions } from "./types.ts";
 
@@ -23,14 +24,6 @@ const IDEMPOTENT_METHODS: ReadonlySet<string> = new Set([
   "PUT",
   "DELETE",
   "OPTIONS",
-]);
-/** Connection errors raised before any byte of the request left this machine. */
-const NOT_SENT_CODES: ReadonlySet<string> = new Set([
-  "ECONNREFUSED",
-  "ENOTFOUND",
-  "EAI_AGAIN",
-  "EHOSTUNREACH",
-  "ENETUNREACH",
 ]);
 
 /** Retry policy. Delays grow exponentially with full jitter, and `Retry-After` wins when sent. */
@@ -97,16 +90,6 @@ export function sleep(ms: number, signal: AbortSignal | undefined): Promise<void
     }, ms);
     signal?.addEventListener("abort", onAbort, { once: true });
   });
-}
-
-function errorCode(error: unknown): string | undefined {
-  let current: unknown = error;
-  for (let depth = 0; depth < 4 && current; depth++) {
-    const code = (current as { code?: unknown }).code;
-    if (typeof code === "string") return code;
-    current = (current as { cause?: unknown }).cause;
-  }
-  return undefined;
 }
 
 /** The User-Agent this SDK sends, with the app name appended when given. */
@@ -210,7 +193,7 @@ export class Transport {
     let retryingAfter401 = false;
 
     for (let attempt = 1; ; attempt++) {
-      if (options.signal?.aborted) throw this.#aborted(method, url, options.signal);
+      if (options.signal?.aborted) throw this.#aborted(method, url, options.signal.reason);
       if (authorizer && !hasHeader(options.headers, "authorization")) {
         const value = await authorizer.getAuthorizationHeader();
         if (value === undefined) delete headers["Authorization"];
@@ -297,13 +280,13 @@ export class Transport {
     try {
       await sleep(delay, signal);
     } catch {
-      throw this.#aborted(method, url, signal!);
+      throw this.#aborted(method, url, signal?.reason);
     }
   }
 
-  #aborted(method: string, url: string, signal: AbortSignal): RequestAbortedError {
+  #aborted(method: string, url: string, reason: unknown): RequestAbortedError {
     return new RequestAbortedError(`${method} ${redactUrl(url)} was aborted by the caller.`, {
-      cause: signal.reason,
+      cause: reason,
     });
   }
 
@@ -317,90 +300,97 @@ export class Transport {
     scrub: (text: string) => string,
     canResend: boolean,
   ): Promise<{ response: GlobusResponse<T> } | { failure: AttemptFailure }> {
-    // One controller per attempt: cheaper than AbortSignal.any + AbortSignal.timeout,
-    // which matters on the hot path of every call.
-    const controller = new AbortController();
-    let timedOut = false;
-    const timer = setTimeout(() => {
-      timedOut = true;
-      controller.abort();
-    }, timeoutMs);
-    const onCallerAbort = () => controller.abort();
-    callerSignal?.addEventListener("abort", onCallerAbort, { once: true });
-    let response: Response;
-    let text: string;
+    let raw: RawResponse;
     try {
-      response = await fetch(url, {
-        method,
-        headers,
-        body: body ?? null,
-        signal: controller.signal,
-      });
-      text = await response.text();
+      raw = await exchange(url, { method, headers, body, timeoutMs, signal: callerSignal });
     } catch (error) {
-      const shownUrl = scrub(redactUrl(url));
-      if (callerSignal?.aborted) {
-        return { failure: { error: this.#aborted(method, url, callerSignal), retryable: false } };
-      }
-      if (timedOut) {
-        return {
-          failure: {
-            error: new TimeoutError(`${method} ${shownUrl} timed out after ${timeoutMs}ms.`, {
-              method,
-              url: shownUrl,
-              timeoutMs,
-              cause: error,
-            }),
-            retryable: canResend,
-          },
-        };
-      }
-      const code = errorCode(error);
-      const detail = code ?? (error instanceof Error ? scrub(error.message) : "unknown error");
-      return {
-        failure: {
-          error: new NetworkError(`${method} ${shownUrl} failed: ${detail}.`, {
-            method,
-            url: shownUrl,
-            cause: error,
-          }),
-          retryable: canResend || (code !== undefined && NOT_SENT_CODES.has(code)),
-        },
-      };
-    } finally {
-      clearTimeout(timer);
-      callerSignal?.removeEventListener("abort", onCallerAbort);
+      return { failure: this.#exchangeFailure(error, method, url, timeoutMs, scrub, canResend) };
     }
     const shownUrl = url.includes("?") ? scrub(redactUrl(url)) : url;
+    const text = raw.text;
     let data: unknown;
-    if (text.length > 0 && isJson(response.headers.get("content-type"))) {
+    if (text.length > 0 && isJson(headerValue(raw, "content-type"))) {
       try {
         data = JSON.parse(text);
       } catch {
         const error = new MalformedResponseError(
-          `${method} ${shownUrl} returned HTTP ${response.status} with a body that is not valid JSON (${text.length} bytes).`,
+          `${method} ${shownUrl} returned HTTP ${raw.status} with a body that is not valid JSON (${text.length} bytes).`,
           { method, url: shownUrl },
         );
         // An error status with a broken body is still that error; a success status is not.
-        if (response.status < 400) return { failure: { error, retryable: canResend } };
+        if (raw.status < 400) return { failure: { error, retryable: canResend } };
       }
     }
+    let headersObject: Headers | undefined;
     return {
       response: {
         method,
         url: shownUrl,
-        status: response.status,
-        headers: response.headers,
+        status: raw.status,
+        // built on first use: most callers never look
+        get headers() {
+          if (!headersObject) headersObject = toHeaders(raw.rawHeaders);
+          return headersObject;
+        },
         data: data as T,
         text,
         requestId:
-          response.headers.get("x-request-id") ??
+          headerValue(raw, "x-request-id") ??
           (typeof (data as { request_id?: unknown })?.request_id === "string"
             ? (data as { request_id: string }).request_id
             : undefined),
       },
     };
   }
+
+  #exchangeFailure(
+    error: unknown,
+    method: string,
+    url: string,
+    timeoutMs: number,
+    scrub: (text: string) => string,
+    canResend: boolean,
+  ): AttemptFailure {
+    const shownUrl = scrub(redactUrl(url));
+    const failure = error instanceof ExchangeFailure ? error : undefined;
+    if (failure?.kind === "aborted") {
+      return { error: this.#aborted(method, url, failure.cause), retryable: false };
+    }
+    if (failure?.kind === "timeout") {
+      return {
+        error: new TimeoutError(`${method} ${shownUrl} timed out after ${timeoutMs}ms.`, {
+          method,
+          url: shownUrl,
+          timeoutMs,
+          cause: error,
+        }),
+        retryable: canResend,
+      };
+    }
+    const detail = failure?.code ?? scrub(error instanceof Error ? error.message : "unknown error");
+    return {
+      error: new NetworkError(`${method} ${shownUrl} failed: ${detail}.`, {
+        method,
+        url: shownUrl,
+        cause: error,
+      }),
+      retryable: canResend || failure?.notSent === true,
+    };
+  }
+}
+
+/** A response header, the first value when it was sent more than once. */
+function headerValue(raw: RawResponse, name: string): string | null {
+  const value = raw.headers[name];
+  if (value === undefined) return null;
+  return Array.isArray(value) ? (value[0] ?? null) : value;
+}
+
+function toHeaders(rawHeaders: string[]): Headers {
+  const headers = new Headers();
+  for (let i = 0; i + 1 < rawHeaders.length; i += 2)
+    headers.append(rawHeaders[i]!, rawHeaders[i + 1]!);
+  return headers;
 }
 
 function isJson(contentType: string | null): boolean {

@@ -1,0 +1,262 @@
+/**
+ * One HTTP exchange over Node's own `http`/`https` modules with their keep-alive agents.
+ * Measured against `fetch` on a loopback round trip this saves roughly a third of the time
+ * per call, and a process that never calls `fetch` never loads undici. It does what the
+ * SDK relied on `fetch` for: gzip/deflate/brotli bodies, redirects (credentials never
+ * cross origins, and never leave https), a deadline for the whole exchange, and aborts.
+ */
+import type * as Http from "node:http";
+import type * as Https from "node:https";
+import type * as Zlib from "node:zlib";
+import { isSecureUrl } from "./encoding.ts";
+
+/** What came back: status, headers (lower-case names) and the decoded body text. */
+export interface RawResponse {
+  status: number;
+  headers: Http.IncomingHttpHeaders;
+  /** Name/value pairs as sent, for building a `Headers` on demand. */
+  rawHeaders: string[];
+  text: string;
+  /** The URL that answered, after any redirects. */
+  url: string;
+}
+
+/** Why an exchange produced no response. */
+export type ExchangeFailureKind = "timeout" | "aborted" | "network";
+
+/** An exchange that produced no response; `notSent` when the server cannot have acted on it. */
+export class ExchangeFailure extends Error {
+  readonly kind: ExchangeFailureKind;
+  readonly code: string | undefined;
+  readonly notSent: boolean;
+  constructor(
+    kind: ExchangeFailureKind,
+    message: string,
+    options: { code?: string | undefined; notSent?: boolean; cause?: unknown } = {},
+  ) {
+    super(message, { cause: options.cause });
+    this.name = "ExchangeFailure";
+    this.kind = kind;
+    this.code = options.code;
+    this.notSent = options.notSent ?? false;
+  }
+}
+
+export interface ExchangeOptions {
+  method: string;
+  headers: Record<string, string>;
+  body: string | undefined;
+  timeoutMs: number;
+  signal: AbortSignal | undefined;
+}
+
+const MAX_REDIRECTS = 20;
+const REDIRECT_STATUSES: ReadonlySet<number> = new Set([301, 302, 303, 307, 308]);
+/** Connection errors raised before any byte of the request left this machine. */
+const NOT_SENT_CODES: ReadonlySet<string> = new Set([
+  "ECONNREFUSED",
+  "ENOTFOUND",
+  "EAI_AGAIN",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+]);
+const ACCEPT_ENCODING = "gzip, deflate, br";
+
+// Loaded on first use, so that importing the SDK stays cheap (https pulls in TLS).
+let http: typeof Http | undefined;
+let https: typeof Https | undefined;
+let zlib: typeof Zlib | undefined;
+const builtin = <T>(name: string): T => process.getBuiltinModule(name) as T;
+
+function requestFunction(protocol: string): typeof Http.request {
+  if (protocol === "https:") {
+    if (!https) https = builtin<typeof Https>("node:https");
+    return https.request;
+  }
+  if (!http) http = builtin<typeof Http>("node:http");
+  return http.request;
+}
+
+/**
+ * Sends one request, following redirects, and resolves with the response once its whole
+ * body has arrived and been decoded. Rejects only with {@link ExchangeFailure}.
+ */
+export function exchange(url: string, options: ExchangeOptions): Promise<RawResponse> {
+  return new Promise((resolve, reject) => {
+    let current: Http.ClientRequest | undefined;
+    let settled = false;
+    const finish = (error: ExchangeFailure | undefined, response?: RawResponse) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      options.signal?.removeEventListener("abort", onAbort);
+      if (error) {
+        current?.destroy();
+        reject(error);
+      } else resolve(response!);
+    };
+    const timer = setTimeout(() => {
+      finish(new ExchangeFailure("timeout", `no complete response within ${options.timeoutMs}ms`));
+    }, options.timeoutMs);
+    const onAbort = () => {
+      finish(
+        new ExchangeFailure("aborted", "aborted by the caller", { cause: options.signal?.reason }),
+      );
+    };
+    if (options.signal?.aborted) {
+      onAbort();
+      return;
+    }
+    options.signal?.addEventListener("abort", onAbort, { once: true });
+
+    const send = (
+      target: URL,
+      method: string,
+      headers: Record<string, string>,
+      body: string | undefined,
+      hops: number,
+    ) => {
+      let responded = false;
+      let request: Http.ClientRequest;
+      try {
+        request = requestFunction(target.protocol)(target, { method, headers });
+      } catch (error) {
+        finish(networkFailure(error, true));
+        return;
+      }
+      current = request;
+      request.on("error", (error) => {
+        // A kept-alive socket the server had already closed fails before the request is
+        // read, so the request is as good as unsent.
+        const stale = request.reusedSocket && !responded && errorCode(error) === "ECONNRESET";
+        finish(networkFailure(error, stale));
+      });
+      request.on("response", (response) => {
+        responded = true;
+        const status = response.statusCode ?? 0;
+        const location = response.headers.location;
+        if (REDIRECT_STATUSES.has(status) && location) {
+          response.resume();
+          const next = redirectTarget(target, location, hops);
+          if (next instanceof ExchangeFailure) {
+            finish(next);
+            return;
+          }
+          // 303, and 301/302 after a POST, turn into a GET without a body (as browsers do)
+          const toGet = status === 303 ? method !== "HEAD" : method === "POST" && status < 303;
+          const nextHeaders = { ...headers };
+          if (toGet) {
+            deleteHeader(nextHeaders, "content-type");
+            deleteHeader(nextHeaders, "content-length");
+          }
+          if (next.origin !== target.origin) deleteHeader(nextHeaders, "authorization");
+          send(next, toGet ? "GET" : method, nextHeaders, toGet ? undefined : body, hops + 1);
+          return;
+        }
+        readBody(response, (error, text) => {
+          if (error) finish(networkFailure(error, false));
+          else
+            finish(undefined, {
+              status,
+              headers: response.headers,
+              rawHeaders: response.rawHeaders,
+              text: text!,
+              url: target.href,
+            });
+        });
+      });
+      request.end(body);
+    };
+
+    let first: URL;
+    try {
+      first = new URL(url);
+    } catch (error) {
+      finish(new ExchangeFailure("network", "invalid URL", { notSent: true, cause: error }));
+      return;
+    }
+    const headers = { ...options.headers };
+    if (!hasHeader(headers, "accept-encoding")) headers["Accept-Encoding"] = ACCEPT_ENCODING;
+    send(first, options.method, headers, options.body, 0);
+  });
+}
+
+function redirectTarget(from: URL, location: string, hops: number): URL | ExchangeFailure {
+  if (hops >= MAX_REDIRECTS) {
+    return new ExchangeFailure("network", `more than ${MAX_REDIRECTS} redirects`);
+  }
+  let next: URL;
+  try {
+    next = new URL(location, from);
+  } catch (error) {
+    return new ExchangeFailure("network", "a redirect to an invalid URL", { cause: error });
+  }
+  if (!isSecureUrl(next)) {
+    return new ExchangeFailure("network", "a redirect to plain http off loopback was refused");
+  }
+  return next;
+}
+
+/** Collects and decodes a response body; a body cut short is an error, as with `fetch`. */
+function readBody(
+  response: Http.IncomingMessage,
+  done: (error: unknown, text?: string) => void,
+): void {
+  const encoding = String(response.headers["content-encoding"] ?? "")
+    .trim()
+    .toLowerCase();
+  let source: NodeJS.ReadableStream = response;
+  if (encoding === "gzip" || encoding === "x-gzip" || encoding === "deflate" || encoding === "br") {
+    if (!zlib) zlib = builtin<typeof Zlib>("node:zlib");
+    const decoder =
+      encoding === "br"
+        ? zlib.createBrotliDecompress()
+        : encoding === "deflate"
+          ? zlib.createInflate()
+          : zlib.createGunzip();
+    response.on("error", (error) => decoder.destroy(error));
+    source = response.pipe(decoder);
+  }
+  const chunks: Buffer[] = [];
+  let failed = false;
+  source.on("data", (chunk: Buffer) => chunks.push(chunk));
+  source.on("error", (error) => {
+    if (failed) return;
+    failed = true;
+    done(error);
+  });
+  source.on("end", () => {
+    if (failed) return;
+    if (source === response && !response.complete) {
+      failed = true;
+      done(Object.assign(new Error("the response body was cut short"), { code: "ECONNRESET" }));
+      return;
+    }
+    const text = Buffer.concat(chunks).toString("utf8");
+    // `fetch`'s text() drops a byte-order mark; so does this
+    done(undefined, text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
+  });
+}
+
+function networkFailure(error: unknown, stale: boolean): ExchangeFailure {
+  const code = errorCode(error);
+  return new ExchangeFailure("network", code ?? (error as Error)?.message ?? "unknown error", {
+    code,
+    notSent: stale || (code !== undefined && NOT_SENT_CODES.has(code)),
+    cause: error,
+  });
+}
+
+function errorCode(error: unknown): string | undefined {
+  const code = (error as { code?: unknown } | undefined)?.code;
+  return typeof code === "string" ? code : undefined;
+}
+
+function hasHeader(headers: Record<string, string>, name: string): boolean {
+  for (const key of Object.keys(headers)) if (key.toLowerCase() === name) return true;
+  return false;
+}
+
+function deleteHeader(headers: Record<string, string>, name: string): void {
+  for (const key of Object.keys(headers)) if (key.toLowerCase() === name) delete headers[key];
+}
