@@ -62,19 +62,38 @@ const NOT_SENT_CODES: ReadonlySet<string> = new Set([
 ]);
 const ACCEPT_ENCODING = "gzip, deflate, br";
 
+/**
+ * Connections kept per origin. An unbounded pool makes a burst of a thousand calls open a
+ * thousand sockets, which measured several times slower than queueing them on a few dozen.
+ */
+const MAX_SOCKETS_PER_ORIGIN = 64;
+
+interface Client {
+  request: typeof Http.request;
+  agent: Http.Agent;
+}
+
 // Loaded on first use, so that importing the SDK stays cheap (https pulls in TLS).
-let http: typeof Http | undefined;
-let https: typeof Https | undefined;
+let httpClient: Client | undefined;
+let httpsClient: Client | undefined;
 let zlib: typeof Zlib | undefined;
 const builtin = <T>(name: string): T => process.getBuiltinModule(name) as T;
 
-function requestFunction(protocol: string): typeof Http.request {
+function clientFor(protocol: string): Client {
   if (protocol === "https:") {
-    if (!https) https = builtin<typeof Https>("node:https");
-    return https.request;
+    if (!httpsClient) {
+      const https = builtin<typeof Https>("node:https");
+      const agent = new https.Agent({ keepAlive: true, maxSockets: MAX_SOCKETS_PER_ORIGIN });
+      httpsClient = { request: https.request, agent };
+    }
+    return httpsClient;
   }
-  if (!http) http = builtin<typeof Http>("node:http");
-  return http.request;
+  if (!httpClient) {
+    const http = builtin<typeof Http>("node:http");
+    const agent = new http.Agent({ keepAlive: true, maxSockets: MAX_SOCKETS_PER_ORIGIN });
+    httpClient = { request: http.request, agent };
+  }
+  return httpClient;
 }
 
 /**
@@ -119,7 +138,8 @@ export function exchange(url: string, options: ExchangeOptions): Promise<RawResp
       let responded = false;
       let request: Http.ClientRequest;
       try {
-        request = requestFunction(target.protocol)(target, { method, headers });
+        const client = clientFor(target.protocol);
+        request = client.request(target, { method, headers, agent: client.agent });
       } catch (error) {
         finish(networkFailure(error, true));
         return;
@@ -252,7 +272,9 @@ function errorCode(error: unknown): string | undefined {
   return typeof code === "string" ? code : undefined;
 }
 
-function hasHeader(headers: Record<string, string>, name: string): boolean {
+/** Whether `headers` has `name` (lower case), whatever the case of its keys. */
+export function hasHeader(headers: Record<string, string> | undefined, name: string): boolean {
+  if (!headers) return false;
   for (const key of Object.keys(headers)) if (key.toLowerCase() === name) return true;
   return false;
 }

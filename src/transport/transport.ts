@@ -10,7 +10,7 @@ import {
   RequestAbortedError,
   TimeoutError,
 } from "./errors.ts";
-import { ExchangeFailure, exchange, type RawResponse } from "./http-client.ts";
+import { ExchangeFailure, exchange, hasHeader, type RawResponse } from "./http-client.ts";
 import { isSecretField, redactUrl, scrubSecrets } from "./redact.ts";
 import type { Authorizer, GlobusResponse, HTTPMethod, RequestOptions } from "./types.ts";
 
@@ -395,10 +395,4 @@ function toHeaders(rawHeaders: string[]): Headers {
 
 function isJson(contentType: string | null): boolean {
   return contentType !== null && /[/+]json\b/i.test(contentType);
-}
-
-function hasHeader(headers: Record<string, string> | undefined, name: string): boolean {
-  if (!headers) return false;
-  for (const key of Object.keys(headers)) if (key.toLowerCase() === name) return true;
-  return false;
 }

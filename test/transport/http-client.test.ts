@@ -163,3 +163,24 @@ test("sequential calls reuse one kept-alive connection", async () => {
   for (let i = 0; i < 20; i++) await client.request({ path: "x" });
   assert.equal(ports.size, 1, `calls used ${ports.size} connections`);
 });
+
+test("a burst of concurrent calls queues on at most 64 connections per origin", async () => {
+  const ports = new Set<number>();
+  let open = 0;
+  let peak = 0;
+  server.handle(async (_req, res) => {
+    ports.add(res.socket?.remotePort ?? 0);
+    open++;
+    peak = Math.max(peak, open);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    open--;
+    json(res, 200, {});
+  });
+  const client = transport();
+  const responses = await Promise.all(
+    Array.from({ length: 300 }, () => client.request({ path: "burst" })),
+  );
+  assert.equal(responses.length, 300);
+  assert.ok(ports.size <= 64, `${ports.size} connections`);
+  assert.ok(peak > 1 && peak <= 64, `peak ${peak} requests in flight`);
+});
