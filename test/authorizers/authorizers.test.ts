@@ -57,6 +57,18 @@ async function aliceTransferTokens() {
   return { client, data: login.byResourceServer[TRANSFER_RS]! };
 }
 
+/** A refresh-token authorizer that starts out holding Alice's current Transfer tokens. */
+async function aliceTransferAuthorizer() {
+  const { client, data } = await aliceTransferTokens();
+  const authorizer = new RefreshTokenAuthorizer({
+    loginClient: client,
+    refreshToken: data.refresh_token!,
+    accessToken: data.access_token,
+    expiresAt: data.expires_at_seconds,
+  });
+  return { client, data, authorizer };
+}
+
 function transfer401s(): number {
   return emulator.controls.requestLog({ service: "transfer", status: 401 }).length;
 }
@@ -89,13 +101,7 @@ describe("RefreshTokenAuthorizer", () => {
   });
 
   it("refreshes proactively before expiry: no request ever carries an expired token (emulator clock)", async () => {
-    const { client, data } = await aliceTransferTokens();
-    const authorizer = new RefreshTokenAuthorizer({
-      loginClient: client,
-      refreshToken: data.refresh_token!,
-      accessToken: data.access_token,
-      expiresAt: data.expires_at_seconds,
-    });
+    const { data, authorizer } = await aliceTransferAuthorizer();
     const transport = transferVia(authorizer);
     // just outside the margin: no refresh yet
     emulator.controls.advanceClock(data.expires_at_seconds - emulator.controls.now() - 61);
@@ -122,15 +128,9 @@ describe("RefreshTokenAuthorizer", () => {
   });
 
   it("a revoked refresh token gives ReLoginRequiredError after exactly one refresh attempt, then fails fast", async () => {
-    const { client, data } = await aliceTransferTokens();
+    const { client, data, authorizer } = await aliceTransferAuthorizer();
     emulator.controls.revokeToken(data.refresh_token!);
     emulator.controls.advanceClock(ACCESS_TOKEN_LIFETIME + 1);
-    const authorizer = new RefreshTokenAuthorizer({
-      loginClient: client,
-      refreshToken: data.refresh_token!,
-      accessToken: data.access_token,
-      expiresAt: data.expires_at_seconds,
-    });
     const transport = transferVia(authorizer);
     const outcomes = await Promise.allSettled(
       Array.from({ length: 50 }, () => transport.request({ path: "v0.10/submission_id" })),
@@ -162,15 +162,9 @@ describe("RefreshTokenAuthorizer", () => {
   });
 
   it("after a 401 (revoked access token) it refreshes once and the retry succeeds", async () => {
-    const { client, data } = await aliceTransferTokens();
+    const { data, authorizer } = await aliceTransferAuthorizer();
     // the access token dies early (revoked) while the refresh token stays good
     emulator.controls.revokeToken(data.access_token);
-    const authorizer = new RefreshTokenAuthorizer({
-      loginClient: client,
-      refreshToken: data.refresh_token!,
-      accessToken: data.access_token,
-      expiresAt: data.expires_at_seconds,
-    });
     const response = await transferVia(authorizer).request({ path: "v0.10/submission_id" });
     assert.equal(response.status, 200);
     assert.equal(emulator.controls.countGrants("refresh_token"), 1);
@@ -179,14 +173,8 @@ describe("RefreshTokenAuthorizer", () => {
   });
 
   it("a refreshed token that worked and then died is refreshed again on the next 401", async () => {
-    const { client, data } = await aliceTransferTokens();
+    const { data, authorizer } = await aliceTransferAuthorizer();
     emulator.controls.revokeToken(data.access_token);
-    const authorizer = new RefreshTokenAuthorizer({
-      loginClient: client,
-      refreshToken: data.refresh_token!,
-      accessToken: data.access_token,
-      expiresAt: data.expires_at_seconds,
-    });
     const transport = transferVia(authorizer);
     assert.equal((await transport.request({ path: "v0.10/submission_id" })).status, 200);
     assert.equal((await transport.request({ path: "v0.10/submission_id" })).status, 200);
@@ -199,13 +187,7 @@ describe("RefreshTokenAuthorizer", () => {
   });
 
   it("a service that keeps refusing gets one refresh, then handleMissingAuthorization says false", async () => {
-    const { client, data } = await aliceTransferTokens();
-    const authorizer = new RefreshTokenAuthorizer({
-      loginClient: client,
-      refreshToken: data.refresh_token!,
-      accessToken: data.access_token,
-      expiresAt: data.expires_at_seconds,
-    });
+    const { authorizer } = await aliceTransferAuthorizer();
     server.handle((_req, res) => json(res, 401, { code: "AuthenticationFailed", message: "no" }));
     const stubborn = new Transport({ baseUrl: server.url, authorizer, retry: { maxAttempts: 1 } });
     const is401 = (e: unknown) => e instanceof GlobusAPIError && e.httpStatus === 401;
@@ -304,13 +286,7 @@ describe("RefreshTokenAuthorizer", () => {
   });
 
   it("never shows tokens when printed", async () => {
-    const { client, data } = await aliceTransferTokens();
-    const authorizer = new RefreshTokenAuthorizer({
-      loginClient: client,
-      refreshToken: data.refresh_token!,
-      accessToken: data.access_token,
-      expiresAt: data.expires_at_seconds,
-    });
+    const { data, authorizer } = await aliceTransferAuthorizer();
     for (const text of [
       String(authorizer),
       inspect(authorizer, { depth: 5 }),
