@@ -168,6 +168,7 @@ export abstract class RenewingAuthorizer implements Authorizer {
     return true;
   }
 
+  /** The retry after a 401-driven renewal got through: that token works, so a later 401 renews. */
   authorizationAccepted(sentAuthorization: string | undefined): void {
     if (this.#accessToken !== undefined && sentAuthorization === `Bearer ${this.#accessToken}`) {
       this.#generationFrom401 = undefined;
