@@ -750,8 +750,11 @@ function register(router: ServiceRouter, context: EmulatorContext): void {
           reverse: ["true", "1"].includes((request.query.get("reverse_order") ?? "").toLowerCase()),
           offset: 0,
         };
-    const limit = Number(params.limit);
-    const offset = Number(params.offset);
+    const { limit, offset } = params;
+    // a marker is opaque to clients; one they edited is refused, as Flows refuses it
+    if (!isCount(limit, 1) || !isCount(offset, 0)) {
+      throw fail(400, "BAD_REQUEST", `Invalid marker '${marker}'`);
+    }
     let entries = runLog(run);
     if (params.reverse === true) entries = entries.reverse();
     const page = entries.slice(offset, offset + limit);
@@ -775,6 +778,11 @@ function register(router: ServiceRouter, context: EmulatorContext): void {
     if (runStatus(run) === "ACTIVE") run.canceledAt = context.now();
     return { body: runDoc(run, role) };
   });
+}
+
+/** A whole number of at least `min`. */
+function isCount(value: unknown, min: number): value is number {
+  return typeof value === "number" && Number.isSafeInteger(value) && value >= min;
 }
 
 /** Globus Flows, mounted at `/flows/`. */

@@ -260,6 +260,12 @@ describe("flows service", () => {
       query: { reverse_order: true, limit: 100 },
     });
     assert.equal(reversed.body.entries[0].code, "FlowSucceeded");
+    // a marker the client edited is refused, not served as an empty last page
+    for (const forged of [{ limit: [1], offset: 0 }, { limit: 1, offset: "2" }, { limit: 0.5 }]) {
+      const edited = Buffer.from(JSON.stringify(forged)).toString("base64url");
+      const refused = await call(`${base}runs/${runId}/log`, alice, { query: { marker: edited } });
+      assert.equal(refused.status, 400, JSON.stringify(forged));
+    }
   });
 
   it("checks run input against the flow's schema and the caller's starter role", async () => {
