@@ -1,6 +1,4 @@
 import assert from "node:assert/strict";
-import { createServer } from "node:http";
-import type { AddressInfo } from "node:net";
 import { after, before, describe, test } from "node:test";
 import { AuthClient as AuthClientFromAuth } from "../../src/auth/index.ts";
 import { GlobusSDKError, GlobusSDKUsageError } from "../../src/errors.ts";
@@ -20,6 +18,7 @@ import {
   FlowsClient,
   GCSClient,
   GroupsClient,
+  type ScrollResult,
   SearchClient,
   SpecificFlowClient,
   type TaskProgress,
@@ -557,55 +556,46 @@ describe("Search", () => {
     );
   });
 
-  test("scroll pages by marker (against a local scroll server)", async () => {
-    // the emulator has no scroll route yet; this server answers as Search does
-    const subjects = ["s1", "s2", "s3", "s4", "s5"];
-    const bodies: Array<Record<string, unknown>> = [];
-    const server = createServer((req, res) => {
-      let raw = "";
-      req.on("data", (chunk) => {
-        raw += chunk;
+  test("scroll pages by marker, the filters and query travelling in every request", async () => {
+    const search = new SearchClient(opts(K.search.resourceServer, emulator.urls.search));
+    const subjects = [1, 2, 3, 4, 5].map((n) => `scroll://${n}`);
+    for (const subject of subjects) {
+      await search.ingest(DEMO_SEARCH_INDEX_ID, {
+        ingest_type: "GMetaEntry",
+        ingest_data: { subject, visible_to: ["public"], content: { kind: "scrolled" } },
       });
-      req.on("end", () => {
-        const body = JSON.parse(raw) as { limit: number; marker?: string };
-        bodies.push({ ...body, path: req.url, method: req.method });
-        const start = body.marker ? Number(Buffer.from(body.marker, "base64url").toString()) : 0;
-        const page = subjects.slice(start, start + body.limit);
-        const next = start + body.limit;
-        res.setHeader("content-type", "application/json");
-        res.end(
-          JSON.stringify({
-            gmeta: page.map((subject) => ({ subject, entries: [] })),
-            count: page.length,
-            total: subjects.length,
-            has_next_page: next < subjects.length,
-            marker: next < subjects.length ? Buffer.from(String(next)).toString("base64url") : null,
-          }),
-        );
-      });
-    });
-    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-    try {
-      const { port } = server.address() as AddressInfo;
-      const search = new SearchClient({
-        authorizer: authorizerFor(tokens, K.search.resourceServer),
-        baseUrl: `http://127.0.0.1:${port}/`,
-      });
-      const pages = [];
-      for await (const page of search.scroll("idx-1", { q: "*", limit: 2 }).pages())
-        pages.push(page);
-      assert.equal(pages.length, 3);
-      assert.deepEqual(
-        pages.flatMap((p) => p.items.map((g) => g.subject)),
-        subjects,
-      );
-      assert.equal(bodies[0]?.["path"], "/v1/index/idx-1/scroll");
-      assert.equal(bodies[0]?.["method"], "POST");
-      assert.equal(bodies[0]?.["marker"], undefined);
-      assert.equal(bodies[2]?.["marker"], Buffer.from("4").toString("base64url"));
-    } finally {
-      await new Promise<void>((resolve) => server.close(() => resolve()));
     }
+    const filters = [{ type: "match_any", field_name: "kind", values: ["scrolled"] }];
+    const path = `/v1/index/${DEMO_SEARCH_INDEX_ID}/scroll`;
+    const { result: pages, requests } = await withRequests(
+      emulator,
+      { service: "search", path, method: "POST" },
+      async () => {
+        const out = [];
+        for await (const page of search
+          .scroll(DEMO_SEARCH_INDEX_ID, { q: "*", limit: 2, filters })
+          .pages())
+          out.push(page);
+        return out;
+      },
+    );
+    assert.equal(pages.length, 3);
+    assert.deepEqual(
+      pages.flatMap((p) => p.items.map((g) => g.subject)),
+      subjects,
+    );
+    assert.equal(requests.length, 3);
+    const raw = pages.map((page) => page.raw as ScrollResult);
+    const bodies = requests.map((r) => r.body as Record<string, unknown>);
+    assert.equal(bodies[0]?.["marker"], undefined);
+    for (const [i, body] of bodies.entries()) {
+      assert.deepEqual(body["filters"], filters);
+      assert.equal(body["limit"], 2);
+      if (i > 0) assert.equal(body["marker"], raw[i - 1]?.marker);
+    }
+    assert.equal(raw[2]?.has_next_page, false);
+    assert.equal(raw[2]?.marker, null);
+    assert.equal(raw[0]?.total, 5);
   });
 });
 

@@ -15,7 +15,9 @@ import type {
 } from "../types.ts";
 import { EmulatorHttpError } from "../types.ts";
 import {
+  decodeMarker,
   type ErrorBuilder,
+  encodeMarker,
   identityUrn,
   intParam,
   isoTime,
@@ -201,14 +203,12 @@ function register(router: ServiceRouter, context: EmulatorContext): void {
     });
   }
 
-  function runSearch(
+  /** The subjects `token` may see that match, sorted, each with its matching entries. */
+  function matchingSubjects(
     index: IndexRecord,
     token: AccessTokenInfo,
-    options: { q: string; offset: number; limit: number; advanced: boolean; filters: unknown[] },
+    options: { q: string; advanced: boolean; filters: unknown[] },
   ) {
-    if (options.offset + options.limit > MAX_RESULTS) {
-      throw fail(400, "BadRequest.OffsetTooLarge", `offset + limit must not exceed ${MAX_RESULTS}`);
-    }
     const allowed = principals(token);
     const bySubject = new Map<string, Entry[]>();
     for (const entry of index.entries.values()) {
@@ -220,6 +220,20 @@ function register(router: ServiceRouter, context: EmulatorContext): void {
       bySubject.set(entry.subject, list);
     }
     const subjects = [...bySubject.keys()].sort();
+    const results = (page: string[]) =>
+      page.map((subject) => gmetaResult(subject, bySubject.get(subject) ?? []));
+    return { subjects, results };
+  }
+
+  function runSearch(
+    index: IndexRecord,
+    token: AccessTokenInfo,
+    options: { q: string; offset: number; limit: number; advanced: boolean; filters: unknown[] },
+  ) {
+    if (options.offset + options.limit > MAX_RESULTS) {
+      throw fail(400, "BadRequest.OffsetTooLarge", `offset + limit must not exceed ${MAX_RESULTS}`);
+    }
+    const { subjects, results } = matchingSubjects(index, token, options);
     const page = subjects.slice(options.offset, options.offset + options.limit);
     return {
       "@datatype": "GSearchResult",
@@ -228,7 +242,28 @@ function register(router: ServiceRouter, context: EmulatorContext): void {
       offset: options.offset,
       total: subjects.length,
       has_next_page: options.offset + options.limit < subjects.length,
-      gmeta: page.map((subject) => gmetaResult(subject, bySubject.get(subject) ?? [])),
+      gmeta: results(page),
+    };
+  }
+
+  /** The query fields a POSTed search or scroll document carries, checked. */
+  function queryDocument(body: Record<string, unknown>) {
+    if (body.filters !== undefined && !Array.isArray(body.filters)) {
+      throw fail(400, "BadRequest.ValidationError", "'filters' must be a list");
+    }
+    const number = (name: string, fallback: number) => {
+      const value = body[name];
+      if (value === undefined || value === null) return fallback;
+      if (typeof value !== "number" || !Number.isInteger(value) || value < 0) {
+        throw fail(400, "BadRequest.ValidationError", `'${name}' must be a non-negative integer`);
+      }
+      return value;
+    };
+    return {
+      q: optionalString(body, "q", fail) ?? "",
+      advanced: body.advanced === true,
+      filters: (body.filters as unknown[] | undefined) ?? [],
+      number,
     };
   }
 
@@ -291,26 +326,46 @@ function register(router: ServiceRouter, context: EmulatorContext): void {
   router.route("POST", "/v1/index/:id/search", (request) => {
     const token = auth(request, READ);
     const index = requireIndex(request.params.id ?? "", token, false);
-    const body = objectBody(() => request.json(), fail);
-    const number = (name: string, fallback: number) => {
-      const value = body[name];
-      if (value === undefined || value === null) return fallback;
-      if (typeof value !== "number" || !Number.isInteger(value) || value < 0) {
-        throw fail(400, "BadRequest.ValidationError", `'${name}' must be a non-negative integer`);
-      }
-      return value;
-    };
-    if (body.filters !== undefined && !Array.isArray(body.filters)) {
-      throw fail(400, "BadRequest.ValidationError", "'filters' must be a list");
-    }
+    const { number, ...query } = queryDocument(objectBody(() => request.json(), fail));
     return {
       body: runSearch(index, token, {
-        q: optionalString(body, "q", fail) ?? "",
+        ...query,
         offset: number("offset", 0),
         limit: number("limit", 10),
-        advanced: body.advanced === true,
-        filters: (body.filters as unknown[] | undefined) ?? [],
       }),
+    };
+  });
+
+  // Scroll pages by marker, past the offset limit of search; the marker carries the position.
+  router.route("POST", "/v1/index/:id/scroll", (request) => {
+    const token = auth(request, READ);
+    const index = requireIndex(request.params.id ?? "", token, false);
+    const body = objectBody(() => request.json(), fail);
+    const { number, ...query } = queryDocument(body);
+    const limit = number("limit", 10);
+    if (limit < 1 || limit > MAX_RESULTS) {
+      throw fail(400, "BadRequest.ValidationError", `'limit' must be 1 to ${MAX_RESULTS}`);
+    }
+    let offset = 0;
+    const marker = optionalString(body, "marker", fail);
+    if (marker) {
+      const position = decodeMarker(marker, fail).offset;
+      if (typeof position !== "number" || !Number.isSafeInteger(position) || position < 0) {
+        throw fail(400, "BadRequest.InvalidMarker", `Invalid marker '${marker}'`);
+      }
+      offset = position;
+    }
+    const { subjects, results } = matchingSubjects(index, token, query);
+    const page = subjects.slice(offset, offset + limit);
+    const hasNext = offset + limit < subjects.length;
+    return {
+      body: {
+        gmeta: results(page),
+        count: page.length,
+        total: subjects.length,
+        has_next_page: hasNext,
+        marker: hasNext ? encodeMarker({ offset: offset + limit }) : null,
+      },
     };
   });
 

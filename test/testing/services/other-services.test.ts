@@ -212,6 +212,46 @@ describe("groups, search, timers, compute and GCS services", () => {
     });
     assert.equal(seededFlow.body.total, DEFAULT_SEED.flows.length);
 
+    // scroll: marker pages in Search's scroll shape, with bad limits and edited markers refused
+    const scrolled: string[] = [];
+    let marker: string | undefined;
+    let scrollPages = 0;
+    do {
+      const page = await call(`${base}index/${DEMO_SEARCH_INDEX_ID}/scroll`, searchOnly, {
+        method: "POST",
+        body: { q: "sample", limit: 2, ...(marker ? { marker } : {}) },
+      });
+      assert.equal(page.status, 200);
+      assert.deepEqual(Object.keys(page.body).sort(), [
+        "count",
+        "gmeta",
+        "has_next_page",
+        "marker",
+        "total",
+      ]);
+      assert.equal(page.body.total, 5);
+      assert.equal(page.body.count, page.body.gmeta.length);
+      scrolled.push(...page.body.gmeta.map((result: any) => result.subject));
+      marker = page.body.has_next_page ? page.body.marker : undefined;
+      if (!marker) assert.equal(page.body.marker, null);
+      scrollPages += 1;
+    } while (marker);
+    assert.equal(scrollPages, 3);
+    assert.deepEqual(scrolled, [...new Set(subjects)].sort());
+    for (const body of [
+      { q: "sample", limit: 0 },
+      { q: "sample", limit: 10_001 },
+      { q: "sample", marker: "not-a-marker" },
+      { q: "sample", marker: Buffer.from('{"offset":-1}').toString("base64url") },
+    ]) {
+      const refused = await call(`${base}index/${DEMO_SEARCH_INDEX_ID}/scroll`, searchOnly, {
+        method: "POST",
+        body,
+      });
+      assert.equal(refused.status, 400, JSON.stringify(body));
+      assert.equal(refused.body["@datatype"], "GError");
+    }
+
     const subject = await call(`${base}index/${DEMO_SEARCH_INDEX_ID}/subject`, token, {
       query: { subject: "https://example.org/sample/3" },
     });
