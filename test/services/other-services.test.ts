@@ -6,6 +6,7 @@ import {
   ConfidentialAppAuthClient,
   FlowsClient,
   GCSClient,
+  GlobusAPIError,
   GroupsClient,
   KNOWN_SCOPES,
   SearchClient,
@@ -259,6 +260,16 @@ describe("on the wire, against the emulator", () => {
     const one = await timers.getTimer(ids[0]!);
     assert.equal(last("timer", `/jobs/${ids[0]}`)?.method, "GET");
     assert.equal(one.name, "nightly");
+    const renamed = await timers.updateTimer(ids[0]!, { name: "nightly (renamed)" });
+    const patch = last("timer", `/jobs/${ids[0]}`);
+    assert.equal(patch?.method, "PATCH");
+    assert.deepEqual(patch?.body, { name: "nightly (renamed)" });
+    assert.equal(renamed.name, "nightly (renamed)");
+    assert.equal((await timers.getTimer(ids[0]!)).name, "nightly (renamed)");
+    await assert.rejects(
+      timers.updateTimer(ids[0]!, { name: "" }),
+      (e: unknown) => e instanceof GlobusAPIError && e.httpStatus === 422,
+    );
     await timers.pauseTimer(ids[0]!);
     assert.equal(last("timer", `/jobs/${ids[0]}/pause`)?.method, "POST");
     await timers.resumeTimer(ids[0]!);

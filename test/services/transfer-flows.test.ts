@@ -4,6 +4,7 @@ import {
   DeleteData,
   FlowsClient,
   SpecificFlowClient,
+  TransferAPIError,
   TransferClient,
   TransferData,
   type UserApp,
@@ -96,6 +97,27 @@ describe("TransferClient on the wire", () => {
       (e) => e.name,
     );
     assert.ok(names.includes("renamed") && !names.includes("made"));
+  });
+
+  test("operationStat gives one entry as ls shows it; a missing path is a typed 404", async () => {
+    const client = transfer();
+    const listed = (await client.operationLs(DEMO_COLLECTION_ID, { path: "/home/alice/" })).DATA;
+    const notes = await client.operationStat(DEMO_COLLECTION_ID, "/home/alice/notes.txt");
+    assert.deepEqual(
+      notes,
+      listed.find((e) => e.name === "notes.txt"),
+    );
+    assert.equal(notes.DATA_TYPE, "file");
+    assert.equal(notes.type, "file");
+    const stat = lastRequest("transfer", `/v0.10/operation/endpoint/${DEMO_COLLECTION_ID}/stat`);
+    assert.equal(stat?.method, "GET");
+    assert.deepEqual(stat?.query, { path: "/home/alice/notes.txt" });
+    const home = await client.operationStat(DEMO_COLLECTION_ID, "/home/alice/");
+    assert.equal(home.type, "dir");
+    await assert.rejects(
+      client.operationStat(DEMO_COLLECTION_ID, "/home/alice/no-such-file"),
+      (e: unknown) => e instanceof TransferAPIError && e.httpStatus === 404,
+    );
   });
 
   test("listDirectory pages ls across 3 pages", async () => {

@@ -26,6 +26,12 @@ export type TimerSchedule =
   | { type: "once"; datetime?: string }
   | { type: "recurring"; interval_seconds: number; start?: string; end?: TimerScheduleEnd };
 
+/** A partial timer document for {@link TimersClient.updateTimer}. */
+export interface TimerUpdate {
+  name?: string;
+  [field: string]: unknown;
+}
+
 /** A timer (job), with the fields scripts use; every other field is kept. */
 export interface Timer {
   job_id: string;
@@ -175,6 +181,21 @@ export class TimersClient extends BaseServiceClient {
   /** One timer. */
   async getTimer(timerId: string, options: CallOptions = {}): Promise<Timer> {
     const response = await this.request<Timer>({ path: apiPath`/jobs/${timerId}`, ...options });
+    return response.data;
+  }
+
+  /** Changes fields of a timer (`PATCH /jobs/{id}`), e.g. `{ name }`; answers the timer. */
+  async updateTimer(
+    timerId: string,
+    changes: TimerUpdate,
+    options: CallOptions = {},
+  ): Promise<Timer> {
+    const response = await this.request<Timer>({
+      method: "PATCH",
+      path: apiPath`/jobs/${timerId}`,
+      body: changes,
+      ...options,
+    });
     return response.data;
   }
 

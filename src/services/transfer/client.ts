@@ -366,4 +366,22 @@ export class TransferClient extends BaseServiceClient {
     });
     return response.data;
   }
+
+  /**
+   * One file's or directory's entry, as a listing would show it (`GET .../stat`). A missing
+   * path is a {@link TransferAPIError} with HTTP status 404.
+   */
+  async operationStat(
+    endpointId: string,
+    path: string,
+    options: CallOptions = {},
+  ): Promise<TransferFileEntry> {
+    const response = await this.request<TransferFileEntry>({
+      path: apiPath`/v0.10/operation/endpoint/${endpointId}/stat`,
+      query: { path },
+      signal: options.signal,
+      timeout: options.timeout,
+    });
+    return response.data;
+  }
 }

@@ -248,6 +248,25 @@ function register(router: ServiceRouter, context: EmulatorContext): void {
     return { body: timerDoc(requireTimer(request.params.id ?? "", token)) };
   });
 
+  // Only the name is emulated as changeable; other fields are refused rather than ignored.
+  router.route("PATCH", "/jobs/:id", (request) => {
+    const token = auth(request);
+    const timer = requireTimer(request.params.id ?? "", token);
+    const body = objectBody(() => request.json(), fail);
+    for (const key of Object.keys(body)) {
+      if (key !== "name") {
+        throw fail(422, "UNPROCESSABLE_ENTITY", `The emulator cannot update '${key}' of a timer`);
+      }
+    }
+    if (body.name !== undefined) {
+      if (typeof body.name !== "string" || body.name.trim() === "") {
+        throw fail(422, "UNPROCESSABLE_ENTITY", "'name' must be a non-empty string");
+      }
+      timer.name = body.name;
+    }
+    return { body: timerDoc(timer) };
+  });
+
   router.route("POST", "/jobs/:id/pause", (request) => {
     const token = auth(request);
     const timer = requireTimer(request.params.id ?? "", token);

@@ -242,6 +242,11 @@ function register(router: Parameters<ServiceModule["register"]>[0], context: Emu
     return [...dir.children.values()].sort((a, b) => a.name.localeCompare(b.name));
   }
 
+  /** The local account files show as owned by: the caller's username before the `@`. */
+  function fileOwner(token: AccessTokenInfo): string {
+    return usernameOf(token).split("@")[0] ?? "user";
+  }
+
   function fileDoc(node: TreeNode, owner: string): Record<string, unknown> {
     return {
       DATA_TYPE: "file",
@@ -654,7 +659,7 @@ function register(router: Parameters<ServiceModule["register"]>[0], context: Emu
       fail,
     );
     if (comparator) entries.sort(comparator);
-    const owner = usernameOf(token).split("@")[0] ?? "user";
+    const owner = fileOwner(token);
     const page = entries.slice(offset, offset + limit);
     const displayPath = rawPath.endsWith("/") ? rawPath : `${rawPath}/`;
     return {
@@ -672,6 +677,18 @@ function register(router: Parameters<ServiceModule["register"]>[0], context: Emu
         symlink_supported: false,
       },
     };
+  });
+
+  router.route("GET", `${API_PREFIX}/operation/endpoint/:id/stat`, (request) => {
+    const token = auth(request);
+    settleTasks();
+    const endpoint = requireEndpoint(request, request.params.id ?? "");
+    checkCollectionAccess(request, token, endpoint);
+    const rawPath = request.query.get("path") || "/~/";
+    const segments = splitPath(rawPath, homeOf(token, endpoint));
+    const node = segments ? lookup(endpoint.root, segments) : undefined;
+    if (!segments || !node) throw pathFail(request, rawPath, endpoint.seed.id);
+    return { body: fileDoc(node, fileOwner(token)) };
   });
 
   router.route("POST", `${API_PREFIX}/operation/endpoint/:id/mkdir`, (request) => {

@@ -338,6 +338,15 @@ describe("groups, search, timers, compute and GCS services", () => {
     );
     assert.equal((await call(`${base}jobs/`, bob)).body.jobs.length, 0);
     assert.equal((await call(`${base}jobs/${timer.job_id}`, bob)).status, 404);
+    const patch = (who: typeof token, body: unknown) =>
+      call(`${base}jobs/${timer.job_id}`, who, { method: "PATCH", body });
+    const renamed = await patch(token, { name: "renamed" });
+    assert.equal(renamed.status, 200);
+    assert.equal(renamed.body.name, "renamed");
+    assert.equal(renamed.body.job_id, timer.job_id);
+    assert.equal((await patch(bob, { name: "mine now" })).status, 404);
+    assert.equal((await patch(token, { name: 7 })).status, 422);
+    assert.equal((await patch(token, { schedule: { type: "once" } })).status, 422);
 
     emulator.controls.advanceClock(120);
     assert.equal((await call(`${base}jobs/${timer.job_id}`, token)).body.number_of_runs, 1);
