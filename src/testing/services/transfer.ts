@@ -602,16 +602,32 @@ function register(router: Parameters<ServiceModule["register"]>[0], context: Emu
     return { body: endpointDoc(requireEndpoint(request, request.params.id ?? "")) };
   });
 
-  router.route("GET", `${API_PREFIX}/operation/endpoint/:id/ls`, (request) => {
+  /** The preamble of every file operation: the caller, and the collection they may use. */
+  function openCollection(request: EmulatorRequest) {
     const token = auth(request);
     settleTasks();
-    const fail = failFor(request);
     const endpoint = requireEndpoint(request, request.params.id ?? "");
     checkCollectionAccess(request, token, endpoint);
+    return { token, endpoint };
+  }
+
+  /** The existing file or directory named by the `path` query parameter (default: home). */
+  function queriedPath(
+    request: EmulatorRequest,
+    token: AccessTokenInfo,
+    endpoint: ReturnType<typeof requireEndpoint>,
+  ) {
     const rawPath = request.query.get("path") || "/~/";
     const segments = splitPath(rawPath, homeOf(token, endpoint));
     const node = segments ? lookup(endpoint.root, segments) : undefined;
     if (!segments || !node) throw pathFail(request, rawPath, endpoint.seed.id);
+    return { rawPath, segments, node };
+  }
+
+  router.route("GET", `${API_PREFIX}/operation/endpoint/:id/ls`, (request) => {
+    const { token, endpoint } = openCollection(request);
+    const fail = failFor(request);
+    const { rawPath, segments, node } = queriedPath(request, token, endpoint);
     if (node.type !== "dir") {
       throw fail(
         400,
@@ -680,23 +696,14 @@ function register(router: Parameters<ServiceModule["register"]>[0], context: Emu
   });
 
   router.route("GET", `${API_PREFIX}/operation/endpoint/:id/stat`, (request) => {
-    const token = auth(request);
-    settleTasks();
-    const endpoint = requireEndpoint(request, request.params.id ?? "");
-    checkCollectionAccess(request, token, endpoint);
-    const rawPath = request.query.get("path") || "/~/";
-    const segments = splitPath(rawPath, homeOf(token, endpoint));
-    const node = segments ? lookup(endpoint.root, segments) : undefined;
-    if (!segments || !node) throw pathFail(request, rawPath, endpoint.seed.id);
+    const { token, endpoint } = openCollection(request);
+    const { node } = queriedPath(request, token, endpoint);
     return { body: fileDoc(node, fileOwner(token)) };
   });
 
   router.route("POST", `${API_PREFIX}/operation/endpoint/:id/mkdir`, (request) => {
-    const token = auth(request);
-    settleTasks();
+    const { token, endpoint } = openCollection(request);
     const fail = failFor(request);
-    const endpoint = requireEndpoint(request, request.params.id ?? "");
-    checkCollectionAccess(request, token, endpoint);
     const body = objectBody(() => request.json(), fail);
     if (typeof body.path !== "string" || body.path === "") {
       throw fail(400, "ClientError.BadRequest", "'path' is required");
@@ -725,11 +732,8 @@ function register(router: Parameters<ServiceModule["register"]>[0], context: Emu
   });
 
   router.route("POST", `${API_PREFIX}/operation/endpoint/:id/rename`, (request) => {
-    const token = auth(request);
-    settleTasks();
+    const { token, endpoint } = openCollection(request);
     const fail = failFor(request);
-    const endpoint = requireEndpoint(request, request.params.id ?? "");
-    checkCollectionAccess(request, token, endpoint);
     const body = objectBody(() => request.json(), fail);
     if (typeof body.old_path !== "string" || typeof body.new_path !== "string") {
       throw fail(400, "ClientError.BadRequest", "'old_path' and 'new_path' are required");
