@@ -7,6 +7,9 @@ import type { TransferTask } from "../services/transfer/client.ts";
 import { isLoopbackHost } from "../transport/encoding.ts";
 import { getServiceUrl } from "../transport/environments.ts";
 
+/** The `--json` flag every command takes, for `parseArgs`. */
+export const JSON_FLAG = { json: { type: "boolean" } } as const;
+
 /** Exit codes: documented in the CLI help. */
 export const EXIT = { ok: 0, error: 1, usage: 2, loginRequired: 3 } as const;
 

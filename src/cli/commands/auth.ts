@@ -5,9 +5,7 @@ import { UserApp } from "../../globus-app/index.ts";
 import { AuthScopes, KNOWN_SCOPES } from "../../scopes/index.ts";
 import { FlowsClient } from "../../services/flows/client.ts";
 import { TransferClient } from "../../services/transfer/client.ts";
-import { createCliApp, EXIT, emit } from "../context.ts";
-
-const JSON_FLAG = { json: { type: "boolean" } } as const;
+import { createCliApp, EXIT, emit, JSON_FLAG } from "../context.ts";
 
 /** `login [--no-browser] [--force] [--mfa] [--scope S]...` */
 export async function runLogin(argv: string[]): Promise<number> {

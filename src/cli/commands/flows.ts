@@ -2,7 +2,7 @@
 import { parseArgs } from "node:util";
 import { FlowsClient } from "../../services/flows/client.ts";
 import { SpecificFlowClient } from "../../services/index.ts";
-import { CLIUsageError, createCliApp, EXIT, emit } from "../context.ts";
+import { CLIUsageError, createCliApp, EXIT, emit, JSON_FLAG } from "../context.ts";
 
 const USAGE =
   "Usage: globus-sdk flows list [--query Q] [--role R] [--limit N] | show FLOW_ID | run FLOW_ID [--body JSON] [--label L] [--tag T]";
@@ -13,7 +13,7 @@ export async function runFlows(argv: string[]): Promise<number> {
     args: rest,
     allowPositionals: true,
     options: {
-      json: { type: "boolean" },
+      ...JSON_FLAG,
       query: { type: "string" },
       role: { type: "string" },
       limit: { type: "string" },

@@ -1,7 +1,7 @@
 /** `transfer ls | mkdir | submit | task show | task wait`. */
 import { parseArgs } from "node:util";
 import { TransferClient, TransferData } from "../../services/index.ts";
-import { CLIUsageError, createCliApp, EXIT, emit, progressLine } from "../context.ts";
+import { CLIUsageError, createCliApp, EXIT, emit, JSON_FLAG, progressLine } from "../context.ts";
 
 const USAGE = `Usage: globus-sdk transfer ls COLLECTION[:PATH]
        globus-sdk transfer mkdir COLLECTION:PATH
@@ -29,7 +29,7 @@ export async function runTransfer(argv: string[]): Promise<number> {
     args: rest,
     allowPositionals: true,
     options: {
-      json: { type: "boolean" },
+      ...JSON_FLAG,
       recursive: { type: "boolean" },
       label: { type: "string" },
       wait: { type: "boolean" },
