@@ -48,6 +48,22 @@ export function authorizeUrl(emulator: RunningEmulator, params: Record<string, s
   return url.toString();
 }
 
+/** The authorize URL of a native-app PKCE login for `challenge`, plus `params`. */
+export function nativeAuthorizeUrl(
+  emulator: RunningEmulator,
+  challenge: string,
+  params: Record<string, string>,
+): string {
+  return authorizeUrl(emulator, {
+    client_id: DEMO_NATIVE_CLIENT_ID,
+    redirect_uri: NATIVE_REDIRECT,
+    response_type: "code",
+    code_challenge: challenge,
+    code_challenge_method: "S256",
+    ...params,
+  });
+}
+
 /** Authorize (with auto-approve already set) and return the code from the redirect. */
 export async function authorizeCode(
   emulator: RunningEmulator,
@@ -56,16 +72,7 @@ export async function authorizeCode(
 ): Promise<{ code: string; verifier: string; location: URL }> {
   const { verifier, challenge } = pkcePair();
   const response = await fetch(
-    authorizeUrl(emulator, {
-      client_id: DEMO_NATIVE_CLIENT_ID,
-      redirect_uri: NATIVE_REDIRECT,
-      response_type: "code",
-      scope,
-      state: "xyz",
-      code_challenge: challenge,
-      code_challenge_method: "S256",
-      ...extra,
-    }),
+    nativeAuthorizeUrl(emulator, challenge, { scope, state: "xyz", ...extra }),
     { redirect: "manual" },
   );
   if (response.status !== 302) throw new Error(`authorize answered ${response.status}`);

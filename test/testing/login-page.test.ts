@@ -13,6 +13,7 @@ import {
   authorizeUrl,
   basicAuth,
   NATIVE_REDIRECT,
+  nativeAuthorizeUrl,
   pkcePair,
   postForm,
   TRANSFER_ALL,
@@ -101,14 +102,9 @@ describe("the login-and-consent HTML page", () => {
   it("logs in with a real form post, redirects with code and state, and the code works", async () => {
     const { verifier, challenge } = pkcePair();
     const page = await fetch(
-      authorizeUrl(emulator, {
-        client_id: DEMO_NATIVE_CLIENT_ID,
-        redirect_uri: NATIVE_REDIRECT,
-        response_type: "code",
+      nativeAuthorizeUrl(emulator, challenge, {
         scope: `openid ${TRANSFER_ALL}`,
         state: "state-123",
-        code_challenge: challenge,
-        code_challenge_method: "S256",
         access_type: "offline",
         session_message: "Please log in <now>",
         prefill_named_grant: "my laptop",
@@ -163,14 +159,9 @@ describe("the login-and-consent HTML page", () => {
   it("redirects with error=access_denied when the user denies", async () => {
     const { challenge } = pkcePair();
     const page = await fetch(
-      authorizeUrl(emulator, {
-        client_id: DEMO_NATIVE_CLIENT_ID,
-        redirect_uri: NATIVE_REDIRECT,
-        response_type: "code",
+      nativeAuthorizeUrl(emulator, challenge, {
         scope: TRANSFER_ALL,
         state: "s1",
-        code_challenge: challenge,
-        code_challenge_method: "S256",
       }),
     );
     const response = await submit(parseForm(await page.text()), {
@@ -188,13 +179,8 @@ describe("the login-and-consent HTML page", () => {
   it("honours session_required_identities and session_required_mfa", async () => {
     const { challenge } = pkcePair();
     const page = await fetch(
-      authorizeUrl(emulator, {
-        client_id: DEMO_NATIVE_CLIENT_ID,
-        redirect_uri: NATIVE_REDIRECT,
-        response_type: "code",
+      nativeAuthorizeUrl(emulator, challenge, {
         scope: TRANSFER_ALL,
-        code_challenge: challenge,
-        code_challenge_method: "S256",
         session_required_identities: ALICE_UNIVERSITY_IDENTITY_ID,
         session_required_mfa: "True",
         session_required_single_domain: "university.example.edu",
@@ -223,13 +209,9 @@ describe("the login-and-consent HTML page", () => {
     const { challenge } = pkcePair();
     emulator.controls.autoApprove(ALICE_IDENTITY_ID, { count: 1 });
     const response = await fetch(
-      authorizeUrl(emulator, {
-        client_id: DEMO_NATIVE_CLIENT_ID,
+      nativeAuthorizeUrl(emulator, challenge, {
         redirect_uri: "https://auth.globus.org/v2/web/auth-code",
-        response_type: "code",
         scope: TRANSFER_ALL,
-        code_challenge: challenge,
-        code_challenge_method: "S256",
       }),
       { redirect: "manual" },
     );
