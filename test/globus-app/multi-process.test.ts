@@ -5,14 +5,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
 import { fileURLToPath } from "node:url";
-import { FlowsClient, NativeAppAuthClient, SQLiteTokenStorage, UserApp } from "../../src/index.ts";
-import {
-  ALICE_IDENTITY_ID,
-  DEMO_NATIVE_CLIENT_ID,
-  EmulatorLoginFlowManager,
-  startEmulator,
-} from "../../src/testing/index.ts";
+import { FlowsClient, SQLiteTokenStorage } from "../../src/index.ts";
+import { DEMO_NATIVE_CLIENT_ID, startEmulator } from "../../src/testing/index.ts";
 
+import { emulatorUserApp } from "../helpers/emulator-app.ts";
 import { captureOutput } from "../helpers/output-capture.ts";
 
 const WORKER = fileURLToPath(new URL("./refresh-worker.ts", import.meta.url));
@@ -22,22 +18,9 @@ test("8 processes x 100 calls on an expired token share one SQLite store and one
   const dir = mkdtempSync(join(tmpdir(), "globus-multi-"));
   const dbPath = join(dir, "tokens.db");
   try {
-    const loginClient = new NativeAppAuthClient(DEMO_NATIVE_CLIENT_ID, {
-      baseUrl: emulator.urls.auth,
-    });
     const storage = new SQLiteTokenStorage(dbPath);
     {
-      await using app = new UserApp("multi-process", {
-        loginClient,
-        config: {
-          tokenStorage: storage,
-          loginFlowManager: new EmulatorLoginFlowManager({
-            loginClient,
-            requestRefreshTokens: true,
-            approveAs: { controls: emulator.controls, identityId: ALICE_IDENTITY_ID },
-          }),
-        },
-      });
+      await using app = emulatorUserApp(emulator, storage, "multi-process");
       new FlowsClient({ app, baseUrl: emulator.urls.flows });
       await app.login();
     }

@@ -22,14 +22,8 @@ import {
   type RunningEmulator,
   startEmulator,
 } from "../../src/testing/index.ts";
-import {
-  assertStoreIntact,
-  emulatorUserApp,
-  openStore,
-  readStoreFile,
-  type StoreKind,
-  settle,
-} from "./helpers.ts";
+import { emulatorUserApp } from "../helpers/emulator-app.ts";
+import { assertStoreIntact, openStore, readStoreFile, type StoreKind, settle } from "./helpers.ts";
 
 const FAST_RETRY = { baseDelayMs: 10, maxDelayMs: 50, maxRetryAfterMs: 5_000 };
 const PAST_EXPIRY = 3 * 24 * 3600;
@@ -58,7 +52,7 @@ for (const kind of ["json", "sqlite"] as const satisfies readonly StoreKind[]) {
       dir = mkdtempSync(join(tmpdir(), `globus-hardening-faults-${kind}-`));
       storePath = join(dir, kind === "json" ? "tokens.json" : "tokens.db");
       storage = openStore(kind, storePath);
-      app = emulatorUserApp(emulator, storage);
+      app = emulatorUserApp(emulator, storage, "hardening");
       const options = { app, timeout: 2_000, retry: FAST_RETRY };
       flows = new FlowsClient({ ...options, baseUrl: emulator.urls.flows });
       transfer = new TransferClient({ ...options, baseUrl: emulator.urls.transfer });

@@ -1,21 +1,13 @@
-/** Shared pieces of the hardening suite: an emulator-backed UserApp and store checks. */
+/** Shared pieces of the hardening suite: store kinds and store checks. */
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { DatabaseSync } from "node:sqlite";
 import {
   GlobusSDKError,
   JSONTokenStorage,
-  NativeAppAuthClient,
   SQLiteTokenStorage,
   type TokenStorage,
-  UserApp,
 } from "../../src/index.ts";
-import {
-  ALICE_IDENTITY_ID,
-  DEMO_NATIVE_CLIENT_ID,
-  EmulatorLoginFlowManager,
-  type RunningEmulator,
-} from "../../src/testing/index.ts";
 
 export type StoreKind = "json" | "sqlite";
 
@@ -31,33 +23,6 @@ export function openStore(
   path: string,
 ): TokenStorage & { close(): Promise<void> } {
   return kind === "json" ? new JSONTokenStorage(path) : new SQLiteTokenStorage(path);
-}
-
-/**
- * A UserApp on the emulator: its login client follows the emulator clock (so id_tokens
- * stay valid after advanceClock) and retries fast (so fault bursts do not slow the suite).
- */
-export function emulatorUserApp(
-  emulator: RunningEmulator,
-  storage: TokenStorage,
-  name = "hardening",
-): UserApp {
-  const loginClient = new NativeAppAuthClient(DEMO_NATIVE_CLIENT_ID, {
-    baseUrl: emulator.urls.auth,
-    now: () => emulator.controls.now(),
-    retry: { baseDelayMs: 10, maxDelayMs: 50 },
-  });
-  return new UserApp(name, {
-    loginClient,
-    config: {
-      tokenStorage: storage,
-      loginFlowManager: new EmulatorLoginFlowManager({
-        loginClient,
-        requestRefreshTokens: true,
-        approveAs: { controls: emulator.controls, identityId: ALICE_IDENTITY_ID },
-      }),
-    },
-  });
 }
 
 /**

@@ -16,8 +16,9 @@ import {
   DEMO_NATIVE_CLIENT_ID,
   startEmulator,
 } from "../../src/testing/index.ts";
+import { emulatorUserApp } from "../helpers/emulator-app.ts";
 import { captureOutput } from "../helpers/output-capture.ts";
-import { assertStoreIntact, emulatorUserApp, openStore, type StoreKind } from "./helpers.ts";
+import { assertStoreIntact, openStore, type StoreKind } from "./helpers.ts";
 
 const WORKER = fileURLToPath(new URL("./soak-worker.ts", import.meta.url));
 const PROCESSES = 8;

@@ -3,19 +3,19 @@
  * clients can be tested with `{ authorizer }` independently of the app layer.
  */
 import { createHash, randomBytes } from "node:crypto";
-import { NativeAppAuthClient, UserApp } from "../../src/index.ts";
+import type { UserApp } from "../../src/index.ts";
 import {
   ALICE_IDENTITY_ID,
   DEFAULT_SEED,
   DEMO_CONFIDENTIAL_CLIENT_ID,
   DEMO_CONFIDENTIAL_CLIENT_SECRET,
   DEMO_NATIVE_CLIENT_ID,
-  EmulatorLoginFlowManager,
   type RequestLogEntry,
   type RunningEmulator,
   startEmulator,
 } from "../../src/testing/index.ts";
 import type { Authorizer } from "../../src/transport/types.ts";
+import { emulatorUserApp } from "../helpers/emulator-app.ts";
 
 interface TokenBody {
   access_token: string;
@@ -176,20 +176,7 @@ export async function emulatorWithApp(
   const emulator = await startEmulator({
     seed: { endpoints: [...DEFAULT_SEED.endpoints, ...extra] },
   });
-  const loginClient = new NativeAppAuthClient(DEMO_NATIVE_CLIENT_ID, {
-    baseUrl: emulator.urls.auth,
-  });
-  const app = new UserApp(appName, {
-    loginClient,
-    config: {
-      tokenStorage: "memory",
-      loginFlowManager: new EmulatorLoginFlowManager({
-        loginClient,
-        requestRefreshTokens: true,
-        approveAs: { controls: emulator.controls, identityId: ALICE_IDENTITY_ID },
-      }),
-    },
-  });
+  const app = emulatorUserApp(emulator, "memory", appName);
   return {
     emulator,
     app,
