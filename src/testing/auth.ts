@@ -40,6 +40,8 @@ export interface AuthCore {
   now(): number;
   newId(): string;
   serviceUrl(service: string): string;
+  /** Every URL a service answers at: its own origin (with `servicePorts`) and its mount. */
+  serviceUrls(service: string): string[];
   /** Records the calling client on the request's log entry. */
   noteClient(request: EmulatorRequest, clientId: string): void;
 }
@@ -770,7 +772,8 @@ export class AuthService {
     if (client.allowLoopbackRedirects && isLoopback(uri)) return true;
     if (client.type === "native") {
       return (
-        uri === `${this.#core.serviceUrl("auth")}v2/web/auth-code` || uri === GLOBUS_AUTH_CODE_PAGE
+        uri === GLOBUS_AUTH_CODE_PAGE ||
+        this.#core.serviceUrls("auth").some((base) => uri === `${base}v2/web/auth-code`)
       );
     }
     return false;

@@ -135,6 +135,12 @@ export interface RequestLogEntry {
   clientId?: string;
   /** The injected fault's kind, when one fired. */
   fault?: FaultKind;
+  /**
+   * With `logResponseBodies`: the JSON body the emulator answered with, its credentials
+   * (`access_token`, `refresh_token`, `id_token`, `client_secret`, ...) replaced by
+   * `"<redacted>"` at any depth.
+   */
+  response?: unknown;
 }
 
 /** Filters for `controls.requestLog()`. */
@@ -173,6 +179,29 @@ export function redactBody(body: Record<string, unknown>): Record<string, unknow
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(body)) {
     out[key] = SECRET_FIELDS.has(key) ? "<redacted>" : value;
+  }
+  return out;
+}
+
+const RESPONSE_SECRET_FIELDS = new Set([
+  "access_token",
+  "refresh_token",
+  "id_token",
+  "client_secret",
+  "secret",
+  "token",
+]);
+
+/** A response body with every credential replaced, at any depth; value types are kept. */
+export function redactResponseBody(body: unknown): unknown {
+  if (Array.isArray(body)) return body.map(redactResponseBody);
+  if (typeof body !== "object" || body === null) return body;
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(body)) {
+    out[key] =
+      RESPONSE_SECRET_FIELDS.has(key) && typeof value === "string"
+        ? "<redacted>"
+        : redactResponseBody(value);
   }
   return out;
 }

@@ -32,12 +32,18 @@ export {
   loadSeedFile,
   resolveSeed,
 } from "./seed.ts";
-export type { EmulatorControls, EmulatorOptions, RunningEmulator } from "./server.ts";
+export type {
+  EmulatedRoute,
+  EmulatorControls,
+  EmulatorOptions,
+  RunningEmulator,
+} from "./server.ts";
 export { startEmulator } from "./server.ts";
 // Well-known ids and timings of the service modules (Transfer, Flows, Compute, Search, ...).
 export * from "./services/index.ts";
 export type {
   AccessTokenInfo,
+  CollectionRegistry,
   EmulatorContext,
   EmulatorReply,
   EmulatorRequest,

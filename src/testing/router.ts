@@ -36,6 +36,18 @@ export class Router implements ServiceRouter {
     this.#patterns.push({ method: upper, segments: path.split("/"), handler });
   }
 
+  /** Every route, as registered: method and pattern (`:name` segments). */
+  routes(): { method: string; pattern: string }[] {
+    const out: { method: string; pattern: string }[] = [];
+    for (const [path, byMethod] of this.#exact) {
+      for (const method of byMethod.keys()) out.push({ method, pattern: path });
+    }
+    for (const route of this.#patterns) {
+      out.push({ method: route.method, pattern: route.segments.join("/") });
+    }
+    return out;
+  }
+
   match(method: string, rawPath: string): RouteMatch {
     const path = normalise(rawPath);
     const allowed: string[] = [];

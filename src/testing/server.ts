@@ -1,6 +1,6 @@
 /** The emulator core: one node:http server, service mounts, faults, request log, controls. */
 import { randomUUID } from "node:crypto";
-import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { Socket } from "node:net";
 import { GlobusSDKUsageError } from "../errors.ts";
 import { serviceUrlVariable } from "../transport/environments.ts";
@@ -20,17 +20,20 @@ import {
   type RequestLogEntry,
   type RequestLogFilter,
   redactBody,
+  redactResponseBody,
 } from "./faults.ts";
 import { type RouteMatch, Router } from "./router.ts";
 import { loadSeedFile, resolveSeed } from "./seed.ts";
 import { SERVICE_MODULES } from "./services/index.ts";
 import {
+  type CollectionRegistry,
   type EmulatorContext,
   EmulatorHttpError,
   type EmulatorReply,
   type EmulatorRequest,
   type EmulatorSeed,
   type ErrorBodyFormatter,
+  type SeedEndpoint,
   type ServiceModule,
 } from "./types.ts";
 
@@ -51,6 +54,19 @@ export interface EmulatorOptions {
   requestLogLimit?: number;
   /** Extra service modules to mount besides the built-in ones. */
   services?: readonly ServiceModule[];
+  /**
+   * Also serve each service at the root of its own loopback origin (one port per service,
+   * and one per GCS endpoint), as real Globus serves each service on its own host: Flows at
+   * `/flows`, Transfer at `/v0.10/...`. Clients that assume this, such as the official
+   * `@globus/sdk` for JavaScript, need it. `urls` and `environmentVariables` then name
+   * those origins; the shared port keeps serving every service under `/<service>/` too.
+   */
+  servicePorts?: boolean;
+  /**
+   * Keep each JSON response body on its request-log entry (`response`), credentials
+   * redacted. For tests that check what the emulator answers; off by default.
+   */
+  logResponseBodies?: boolean;
 }
 
 /** In-process controls. Each has an HTTP twin under `/_emulator/` (see docs/emulator.md). */
@@ -83,6 +99,8 @@ export interface EmulatorControls {
   /** How many token calls used `grantType` (e.g. "refresh_token"). */
   countGrants(grantType: string): number;
   clearRequestLog(): void;
+  /** Every route each mount serves (`auth` included), with `:name` path segments. */
+  routes(): EmulatedRoute[];
   /** Every access and refresh token issued so far. */
   tokens(): IssuedTokenSummary[];
   /** Replaces the id_token signing key; the old public key leaves the JWKS unless kept. */
@@ -93,19 +111,43 @@ export interface EmulatorControls {
 
 /** A running emulator. */
 export interface RunningEmulator {
-  /** Base URL per mounted service, each ending in `/`. */
+  /**
+   * Base URL per mounted service, each ending in `/`: the service's own origin with
+   * `servicePorts`, else its mount on the shared port (`<baseUrl><service>/`).
+   */
   readonly urls: Readonly<Record<string, string>> & { readonly auth: string };
-  /** `GLOBUS_SDK_SERVICE_URL_<SERVICE>` for every service (GLOBUS_SDK_ENVIRONMENT is not set). */
+  /** Each service's mount on the shared port, whatever the layout. */
+  readonly mountUrls: Readonly<Record<string, string>> & { readonly auth: string };
+  /**
+   * The GCS Manager URL of each GCS endpoint, by endpoint id, ending in `/` (the API is
+   * below it at `api/`): its own origin with `servicePorts`, else `<baseUrl>gcs/<id>/`.
+   */
+  readonly gcsEndpointUrls: Readonly<Record<string, string>>;
+  /**
+   * `GLOBUS_SDK_SERVICE_URL_<SERVICE>` for every service, pointing at `urls`
+   * (GLOBUS_SDK_ENVIRONMENT is not set). Timers is named both `TIMER` (the Python SDK's
+   * name) and `TIMERS` (the JavaScript SDK's).
+   */
   readonly environmentVariables: Readonly<Record<string, string>>;
   readonly controls: EmulatorControls;
   readonly seed: EmulatorSeed;
   /** The `http://127.0.0.1:PORT/` the server listens on. */
   readonly baseUrl: string;
   readonly port: number;
+  /** Whether each service also has its own origin (`servicePorts`). */
+  readonly servicePorts: boolean;
   /** Closes the server and every connection; safe to call more than once. */
   stop(): Promise<void>;
   /** `stop()`, for `await using emulator = await startEmulator()`. */
   [Symbol.asyncDispose](): Promise<void>;
+}
+
+/** One route of one mounted service. */
+export interface EmulatedRoute {
+  service: string;
+  method: string;
+  /** The path below the mount, with `:name` segments for ids. */
+  path: string;
 }
 
 const ADMIN_PREFIX = "_emulator";
@@ -248,12 +290,20 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   const logEntries = new WeakMap<EmulatorRequest, RequestLogEntry>();
 
   const now = () => Math.floor(clockSource() + clockOffset);
-  const serviceUrl = (service: string) => `${baseUrl}${service}/`;
+  const servicePorts = options.servicePorts === true;
+  // with servicePorts: the origin of each service and of each GCS endpoint, once listening
+  const serviceOrigins = new Map<string, string>();
+  const gcsOrigins = new Map<string, string>();
+  const mountUrl = (service: string) => `${baseUrl}${service}/`;
+  const serviceUrl = (service: string) => serviceOrigins.get(service) ?? mountUrl(service);
+  const gcsUrl = (endpointId: string) =>
+    gcsOrigins.get(endpointId) ?? `${mountUrl(GCS_MOUNT)}${endpointId}/`;
   const authCore: AuthCore = {
     seed,
     now,
     newId: randomUUID,
     serviceUrl,
+    serviceUrls: (service) => [...new Set([serviceUrl(service), mountUrl(service)])],
     noteClient(request, clientId) {
       const entry = logEntries.get(request);
       if (entry) entry.clientId = clientId;
@@ -261,11 +311,25 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   };
   let auth = new AuthService(authCore);
 
+  let collectionMap = new Map<string, SeedEndpoint>();
+  const collections: CollectionRegistry = {
+    all: () => [...collectionMap.values()],
+    get: (id) => collectionMap.get(id),
+    add(collection) {
+      if (collectionMap.has(collection.id)) {
+        throw new GlobusSDKUsageError(`A collection with id ${collection.id} already exists`);
+      }
+      collectionMap.set(collection.id, collection);
+    },
+    remove: (id) => collectionMap.delete(id),
+  };
   const context: EmulatorContext = {
     seed,
+    collections,
     now,
     newId: randomUUID,
     serviceUrl,
+    gcsUrl,
     authenticate: (request, resourceServer, opts) =>
       auth.authenticate(request, resourceServer, opts),
     hasDependentConsent: (token, parent, dependent) =>
@@ -277,6 +341,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   const mounts = new Map<string, Mount>();
   const buildMounts = () => {
     mounts.clear();
+    collectionMap = new Map(
+      seed.endpoints.map((endpoint) => [endpoint.id, structuredClone(endpoint)]),
+    );
     const authRouter = new Router();
     auth.register(authRouter);
     mounts.set("auth", {
@@ -340,6 +407,12 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       log = [];
       grantCounts.clear();
     },
+    routes: () =>
+      [...mounts].flatMap(([service, mount]) =>
+        mount.router
+          .routes()
+          .map((route) => ({ service, method: route.method, path: route.pattern })),
+      ),
     tokens: () => auth.tokens(),
     rotateSigningKey: (opts = {}) => auth.keys.rotate(opts.keepPrevious ?? false),
     reset() {
@@ -386,18 +459,34 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     res.end(buffer);
   };
 
-  const handle = async (req: IncomingMessage, res: ServerResponse, body: Buffer) => {
+  /**
+   * Answers one request. On the shared port the first path segment names the mount; on a
+   * service's own origin (`origin`) the whole path belongs to that mount, below `prefix`.
+   */
+  const handle = async (
+    req: IncomingMessage,
+    res: ServerResponse,
+    body: Buffer,
+    origin: ServiceOrigin | undefined,
+  ) => {
     const method = (req.method ?? "GET").toUpperCase();
     const rawUrl = req.url ?? "/";
     const queryIndex = rawUrl.indexOf("?");
     const fullPath = queryIndex < 0 ? rawUrl : rawUrl.slice(0, queryIndex);
     const query = new URLSearchParams(queryIndex < 0 ? "" : rawUrl.slice(queryIndex + 1));
-    const slash = fullPath.indexOf("/", 1);
-    const mountName = slash < 0 ? fullPath.slice(1) : fullPath.slice(1, slash);
-    const subPath = slash < 0 ? "/" : fullPath.slice(slash);
+    let mountName: string;
+    let subPath: string;
+    if (origin) {
+      mountName = origin.mount;
+      subPath = fullPath === "/" && origin.prefix ? origin.prefix : origin.prefix + fullPath;
+    } else {
+      const slash = fullPath.indexOf("/", 1);
+      mountName = slash < 0 ? fullPath.slice(1) : fullPath.slice(1, slash);
+      subPath = slash < 0 ? "/" : fullPath.slice(slash);
+    }
     const request = new ParsedRequest(method, subPath, query, req.headers, body);
 
-    if (mountName === ADMIN_PREFIX) {
+    if (!origin && mountName === ADMIN_PREFIX) {
       await dispatch(request, admin, res, false);
       return;
     }
@@ -473,13 +562,22 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       );
       return;
     }
-    entry.status = await dispatch(
+    const reply = await dispatch(
       request,
       mount.router,
       res,
       fault?.kind === "truncate",
       mount.format,
     );
+    entry.status = reply.status ?? 200;
+    if (
+      options.logResponseBodies &&
+      reply.body !== undefined &&
+      reply.html === undefined &&
+      reply.text === undefined
+    ) {
+      entry.response = redactResponseBody(reply.body);
+    }
   };
 
   const dispatch = async (
@@ -488,7 +586,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     res: ServerResponse,
     truncate: boolean,
     format: ErrorBodyFormatter = genericFormat,
-  ): Promise<number> => {
+  ): Promise<EmulatorReply> => {
     const match: RouteMatch = router.match(request.method, request.path);
     let reply: EmulatorReply;
     if (match.kind === "not-found") {
@@ -528,98 +626,158 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       }
     }
     send(res, reply, truncate);
-    return reply.status ?? 200;
+    return reply;
   };
 
-  const server = createServer({ keepAliveTimeout: 5000 }, (req, res) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let tooLarge = false;
-    req.on("data", (chunk: Buffer) => {
-      if (tooLarge) return;
-      size += chunk.length;
-      if (size > maxBodyBytes) {
-        tooLarge = true;
-        send(
-          res,
-          {
-            status: 413,
-            headers: { Connection: "close" },
-            body: genericFormat(
-              413,
-              "PayloadTooLarge",
-              `Request body exceeds ${maxBodyBytes} bytes`,
-            ),
-          },
-          false,
-        );
-        req.resume();
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.on("end", () => {
-      if (tooLarge) return;
-      const body = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
-      handle(req, res, body).catch((error: unknown) => {
-        if (!res.headersSent) {
-          send(
-            res,
-            { status: 500, body: genericFormat(500, "InternalError", String(error)) },
-            false,
-          );
-        }
+  const servers: Server[] = [];
+  const listen = async (origin: ServiceOrigin | undefined, listenPort: number) => {
+    const server = createHttpServer(origin);
+    servers.push(server);
+    await new Promise<void>((resolve, reject) => {
+      server.once("error", reject);
+      server.listen(listenPort, "127.0.0.1", () => {
+        server.off("error", reject);
+        resolve();
       });
     });
-  });
-  server.on("connection", (socket) => {
-    sockets.add(socket);
-    socket.on("close", () => sockets.delete(socket));
-  });
-  server.on("clientError", (_error, socket) => {
-    if (socket.writable) socket.end("HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n");
-  });
-
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(port, "127.0.0.1", () => {
-      server.off("error", reject);
-      resolve();
+    const address = server.address();
+    return typeof address === "object" && address ? address.port : listenPort;
+  };
+  const createHttpServer = (origin: ServiceOrigin | undefined) => {
+    const server = createServer({ keepAliveTimeout: 5000 }, (req, res) => {
+      const chunks: Buffer[] = [];
+      let size = 0;
+      let tooLarge = false;
+      req.on("data", (chunk: Buffer) => {
+        if (tooLarge) return;
+        size += chunk.length;
+        if (size > maxBodyBytes) {
+          tooLarge = true;
+          send(
+            res,
+            {
+              status: 413,
+              headers: { Connection: "close" },
+              body: genericFormat(
+                413,
+                "PayloadTooLarge",
+                `Request body exceeds ${maxBodyBytes} bytes`,
+              ),
+            },
+            false,
+          );
+          req.resume();
+          return;
+        }
+        chunks.push(chunk);
+      });
+      req.on("end", () => {
+        if (tooLarge) return;
+        const body = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
+        handle(req, res, body, origin).catch((error: unknown) => {
+          if (!res.headersSent) {
+            send(
+              res,
+              { status: 500, body: genericFormat(500, "InternalError", String(error)) },
+              false,
+            );
+          }
+        });
+      });
     });
-  });
-  const address = server.address();
-  const actualPort = typeof address === "object" && address ? address.port : port;
-  baseUrl = `http://127.0.0.1:${actualPort}/`;
-
-  const urls: Record<string, string> & { auth: string } = { auth: serviceUrl("auth") };
-  const environmentVariables: Record<string, string> = {};
-
-  environmentVariables[serviceUrlVariable("auth")] = urls.auth;
-  for (const module of modules) {
-    urls[module.name] = serviceUrl(module.name);
-    environmentVariables[serviceUrlVariable(module.envName ?? module.name)] = urls[module.name]!;
-  }
+    server.on("connection", (socket) => {
+      sockets.add(socket);
+      socket.on("close", () => sockets.delete(socket));
+    });
+    server.on("clientError", (_error, socket) => {
+      if (socket.writable) socket.end("HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n");
+    });
+    return server;
+  };
 
   let stopped: Promise<void> | undefined;
   const stop = () => {
-    stopped ??= new Promise<void>((resolve) => {
+    stopped ??= (async () => {
       for (const res of stalled) res.destroy();
-      server.close(() => resolve());
-      server.closeAllConnections();
+      const closed = servers.map(
+        (server) => new Promise<void>((resolve) => server.close(() => resolve())),
+      );
+      for (const server of servers) server.closeAllConnections();
       for (const socket of sockets) socket.destroy();
-    });
+      await Promise.all(closed);
+    })();
     return stopped;
   };
+
+  let actualPort: number;
+  try {
+    actualPort = await listen(undefined, port);
+    baseUrl = `http://127.0.0.1:${actualPort}/`;
+    if (servicePorts) {
+      const origin = (listenPort: number) => `http://127.0.0.1:${listenPort}/`;
+      for (const name of ["auth", ...modules.map((module) => module.name)]) {
+        if (name === GCS_MOUNT) continue;
+        serviceOrigins.set(name, origin(await listen({ mount: name, prefix: "" }, 0)));
+      }
+      if (modules.some((module) => module.name === GCS_MOUNT)) {
+        for (const endpointId of gcsEndpointIds(seed)) {
+          const listenPort = await listen({ mount: GCS_MOUNT, prefix: `/${endpointId}` }, 0);
+          gcsOrigins.set(endpointId, origin(listenPort));
+        }
+      }
+    }
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+
+  const urls: Record<string, string> & { auth: string } = { auth: serviceUrl("auth") };
+  const mountUrls: Record<string, string> & { auth: string } = { auth: mountUrl("auth") };
+  const environmentVariables: Record<string, string> = {};
+  environmentVariables[serviceUrlVariable("auth")] = urls.auth;
+  for (const module of modules) {
+    urls[module.name] = serviceUrl(module.name);
+    mountUrls[module.name] = mountUrl(module.name);
+    environmentVariables[serviceUrlVariable(module.envName ?? module.name)] = urls[module.name]!;
+    // the JavaScript SDK names Timers TIMERS where the Python SDK says TIMER
+    if (module.envName === "timer")
+      environmentVariables.GLOBUS_SDK_SERVICE_URL_TIMERS = urls[module.name]!;
+  }
+  const gcsEndpointUrls = Object.fromEntries(gcsEndpointIds(seed).map((id) => [id, gcsUrl(id)]));
+
   return {
     urls,
+    mountUrls,
+    gcsEndpointUrls,
     environmentVariables,
     controls,
     seed,
     baseUrl,
     port: actualPort,
+    servicePorts,
     stop,
     [Symbol.asyncDispose]: stop,
   };
+}
+
+/** The mount of the GCS Manager APIs; each GCS endpoint sits below it at `/<endpoint_id>/`. */
+const GCS_MOUNT = "gcs";
+
+/** Where a service's own origin routes: every path goes to `mount`, below `prefix`. */
+interface ServiceOrigin {
+  mount: string;
+  prefix: string;
+}
+
+/** The GCS endpoints the seed's collections sit on, each once. */
+function gcsEndpointIds(seed: EmulatorSeed): string[] {
+  return [
+    ...new Set(
+      seed.endpoints.flatMap((endpoint) =>
+        endpoint.gcs_endpoint_id ? [endpoint.gcs_endpoint_id] : [],
+      ),
+    ),
+  ];
 }
 
 function adminBody(request: EmulatorRequest): Record<string, unknown> {
@@ -720,6 +878,7 @@ function registerAdminRoutes(router: Router, controls: EmulatorControls): void {
     if (status) filter.status = Number(status);
     return { body: { requests: controls.requestLog(filter) } };
   });
+  router.route("GET", "/routes", () => ({ body: { routes: controls.routes() } }));
   router.route("DELETE", "/requests", () => {
     controls.clearRequestLog();
     return { body: { ok: true } };

@@ -144,15 +144,32 @@ export interface SeedEndpoint {
   tree?: SeedTreeNode;
 }
 
+/**
+ * The collections (Transfer endpoints) every service sees: the seed's, and those created
+ * since (by GCS, or by Transfer's shared endpoints). A record is changed in place, so
+ * that every service sees the change.
+ */
+export interface CollectionRegistry {
+  all(): SeedEndpoint[];
+  get(id: string): SeedEndpoint | undefined;
+  /** Adds a collection; an id already present is a usage error. */
+  add(collection: SeedEndpoint): void;
+  remove(id: string): boolean;
+}
+
 /** What the core gives every handler. */
 export interface EmulatorContext {
   readonly seed: EmulatorSeed;
+  /** Every collection, shared by Transfer, GCS and the rest; reset with the emulator. */
+  readonly collections: CollectionRegistry;
   /** The emulator clock in epoch seconds (tests can advance it). */
   now(): number;
   /** A fresh random UUID. */
   newId(): string;
   /** The public base URL of a mounted service, e.g. `http://127.0.0.1:4321/transfer/`. */
   serviceUrl(service: string): string;
+  /** The GCS Manager URL of a GCS endpoint, ending in `/` (its API is at `api/` below it). */
+  gcsUrl(endpointId: string): string;
   /**
    * Validates the bearer token for `resourceServer`. Throws `EmulatorHttpError` with
    * 401 (missing, unknown, expired, revoked, wrong resource server) or 403 (none of

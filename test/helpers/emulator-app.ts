@@ -13,7 +13,7 @@ import {
 } from "../../src/testing/index.ts";
 
 /**
- * A UserApp of the demo native client that logs in as Alice when asked (the emulator
+ * A UserApp of the demo native client that logs in as Alice (or `identityId`) when asked (the emulator
  * approves at once). Its login client follows the emulator clock, so id_tokens stay valid
  * after advanceClock, and retries fast, so fault bursts do not slow the suite.
  */
@@ -21,6 +21,7 @@ export function emulatorUserApp(
   emulator: RunningEmulator,
   tokenStorage: TokenStorage | TokenStorageName,
   name = "emulator-app",
+  identityId = ALICE_IDENTITY_ID,
 ): UserApp {
   const loginClient = new NativeAppAuthClient(DEMO_NATIVE_CLIENT_ID, {
     baseUrl: emulator.urls.auth,
@@ -34,7 +35,7 @@ export function emulatorUserApp(
       loginFlowManager: new EmulatorLoginFlowManager({
         loginClient,
         requestRefreshTokens: true,
-        approveAs: { controls: emulator.controls, identityId: ALICE_IDENTITY_ID },
+        approveAs: { controls: emulator.controls, identityId },
       }),
     },
   });

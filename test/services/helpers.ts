@@ -61,6 +61,25 @@ async function tokenRequest(
   return byResourceServer((await response.json()) as TokenBody);
 }
 
+function asAuthorizers(tokens: Map<string, string>): Map<string, Authorizer> {
+  return new Map([...tokens].map(([rs, token]) => [rs, new StaticBearerAuthorizer(token)]));
+}
+
+/** Client-credentials access tokens of the demo confidential client, by resource server. */
+export async function clientCredentialsTokens(
+  emulator: RunningEmulator,
+  scopes: string[],
+): Promise<Map<string, string>> {
+  const basic = Buffer.from(
+    `${DEMO_CONFIDENTIAL_CLIENT_ID}:${DEMO_CONFIDENTIAL_CLIENT_SECRET}`,
+  ).toString("base64");
+  return tokenRequest(
+    emulator,
+    { grant_type: "client_credentials", scope: scopes.join(" ") },
+    { authorization: `Basic ${basic}` },
+  );
+}
+
 /**
  * Client-credentials tokens of the demo confidential client for `scopes`, as an authorizer
  * per resource server.
@@ -69,26 +88,31 @@ export async function clientCredentialsAuthorizers(
   emulator: RunningEmulator,
   scopes: string[],
 ): Promise<Map<string, Authorizer>> {
-  const basic = Buffer.from(
-    `${DEMO_CONFIDENTIAL_CLIENT_ID}:${DEMO_CONFIDENTIAL_CLIENT_SECRET}`,
-  ).toString("base64");
-  const tokens = await tokenRequest(
-    emulator,
-    { grant_type: "client_credentials", scope: scopes.join(" ") },
-    { authorization: `Basic ${basic}` },
-  );
-  return new Map([...tokens].map(([rs, token]) => [rs, new StaticBearerAuthorizer(token)]));
+  return asAuthorizers(await clientCredentialsTokens(emulator, scopes));
 }
 
 /**
- * A user's tokens for `scopes`: the emulator approves the next authorization as the
- * identity, and the native demo client runs an authorization-code flow with PKCE.
+ * A user's tokens for `scopes`, as an authorizer per resource server: see
+ * {@link userTokens}.
  */
 export async function userAuthorizers(
   emulator: RunningEmulator,
   scopes: string[],
   options: { identityId?: string; mfa?: boolean } = {},
 ): Promise<Map<string, Authorizer>> {
+  return asAuthorizers(await userTokens(emulator, scopes, options));
+}
+
+/**
+ * A user's access tokens for `scopes`, by resource server: the emulator approves the next
+ * authorization as the identity (Alice by default), and the native demo client runs an
+ * authorization-code flow with PKCE.
+ */
+export async function userTokens(
+  emulator: RunningEmulator,
+  scopes: string[],
+  options: { identityId?: string; mfa?: boolean } = {},
+): Promise<Map<string, string>> {
   emulator.controls.autoApprove(options.identityId ?? ALICE_IDENTITY_ID, {
     mfa: options.mfa ?? false,
     count: 1,
@@ -110,14 +134,13 @@ export async function userAuthorizers(
   const location = redirect.headers.get("location");
   const code = location ? new URL(location).searchParams.get("code") : null;
   if (!code) throw new Error(`authorize did not redirect with a code (${redirect.status})`);
-  const tokens = await tokenRequest(emulator, {
+  return tokenRequest(emulator, {
     grant_type: "authorization_code",
     client_id: DEMO_NATIVE_CLIENT_ID,
     code,
     code_verifier: verifier,
     redirect_uri: redirectUri,
   });
-  return new Map([...tokens].map(([rs, token]) => [rs, new StaticBearerAuthorizer(token)]));
 }
 
 /** The authorizer for `resourceServer`, or a clear failure naming what the grant lacked. */

@@ -1,14 +1,19 @@
-/** `globus-sdk emulator [--port N] [--seed FILE] [--json]`: runs the emulator until a signal. */
+/**
+ * `globus-sdk emulator [--port N] [--seed FILE] [--service-ports] [--json]`: runs the
+ * emulator until a signal.
+ */
 import { parseArgs } from "node:util";
 import { GlobusSDKUsageError } from "../../errors.ts";
 import { type RunningEmulator, startEmulator } from "../../testing/index.ts";
 
-const HELP = `Usage: globus-sdk emulator [--port N] [--seed FILE] [--json]
+const HELP = `Usage: globus-sdk emulator [--port N] [--seed FILE] [--service-ports] [--json]
 
 Runs a local Globus emulator (Auth, Transfer, Flows, ...) on 127.0.0.1 until Ctrl-C.
-  --port N      port to listen on (default 0: the OS picks a free one)
-  --seed FILE   JSON seed file (clients, identities, flows, endpoints)
-  --json        print one JSON object (one line) instead of text
+  --port N          port to listen on (default 0: the OS picks a free one)
+  --seed FILE       JSON seed file (clients, identities, flows, endpoints)
+  --service-ports   also serve each service at the root of its own port, as real Globus
+                    serves each on its own host (needed by the JavaScript SDK)
+  --json            print one JSON object (one line) instead of text
 `;
 
 /** What the command prints, as JSON with `--json`. */
@@ -16,7 +21,9 @@ export function describeEmulator(emulator: RunningEmulator) {
   return {
     baseUrl: emulator.baseUrl,
     port: emulator.port,
+    servicePorts: emulator.servicePorts,
     urls: emulator.urls,
+    gcsEndpointUrls: emulator.gcsEndpointUrls,
     environmentVariables: emulator.environmentVariables,
     controlsUrl: `${emulator.baseUrl}_emulator/`,
     clients: emulator.seed.clients.map((client) => ({
@@ -38,6 +45,9 @@ export function describeEmulator(emulator: RunningEmulator) {
 function describeAsText(info: ReturnType<typeof describeEmulator>): string {
   const lines = [`Globus emulator listening on ${info.baseUrl}`, "", "Service URLs:"];
   for (const [name, url] of Object.entries(info.urls)) lines.push(`  ${name.padEnd(10)} ${url}`);
+  for (const [id, url] of Object.entries(info.gcsEndpointUrls)) {
+    lines.push(`  ${"gcs".padEnd(10)} ${url} (endpoint ${id})`);
+  }
   lines.push("", "Export these to point Globus SDKs at the emulator:");
   for (const [name, value] of Object.entries(info.environmentVariables)) {
     lines.push(`  export ${name}=${value}`);
@@ -64,13 +74,20 @@ function describeAsText(info: ReturnType<typeof describeEmulator>): string {
 
 /** Runs the emulator command; resolves with the exit code after SIGINT/SIGTERM. */
 export async function runEmulatorCommand(argv: string[]): Promise<number> {
-  let values: { port?: string; seed?: string; json?: boolean; help?: boolean };
+  let values: {
+    port?: string;
+    seed?: string;
+    json?: boolean;
+    help?: boolean;
+    "service-ports"?: boolean;
+  };
   try {
     ({ values } = parseArgs({
       args: argv,
       options: {
         port: { type: "string" },
         seed: { type: "string" },
+        "service-ports": { type: "boolean" },
         json: { type: "boolean" },
         help: { type: "boolean", short: "h" },
       },
@@ -93,7 +110,11 @@ export async function runEmulatorCommand(argv: string[]): Promise<number> {
   }
   let emulator: RunningEmulator;
   try {
-    emulator = await startEmulator({ port, ...(values.seed ? { seed: values.seed } : {}) });
+    emulator = await startEmulator({
+      port,
+      servicePorts: values["service-ports"] === true,
+      ...(values.seed ? { seed: values.seed } : {}),
+    });
   } catch (error) {
     if (error instanceof GlobusSDKUsageError) {
       process.stderr.write(`globus-sdk emulator: ${error.message}\n`);

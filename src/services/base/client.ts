@@ -12,8 +12,11 @@ import type {
   Authorizer,
   CallOptions,
   GlobusResponse,
+  HTTPMethod,
+  QueryValue,
   RequestOptions,
 } from "../../transport/types.ts";
+import { Paginator, type PagingStyle } from "./paging.ts";
 
 /** How every service client is built. */
 export interface ServiceClientOptions {
@@ -182,4 +185,83 @@ export abstract class BaseServiceClient {
   ): Promise<GlobusResponse<T>> {
     return this.request<T>({ ...options, method: "GET", path, query });
   }
+
+  /**
+   * Sends one API operation and resolves with its decoded body: the declarative core of
+   * every wrapped method. `spec.query` holds the method's own parameters; the caller's
+   * `queryParams` are added last, as the Python SDK's `query_params` are.
+   */
+  protected async call<T>(spec: OperationSpec, options: OperationOptions = {}): Promise<T> {
+    const response = await this.request<T>(requestFor(spec, options));
+    return response.data;
+  }
+
+  /**
+   * A paged API operation: each page is `spec` plus the cursor that `style` puts in the
+   * query (or, for POST listings, the body).
+   */
+  protected paged<TItem, TCursor>(
+    spec: OperationSpec,
+    style: PagingStyle<TCursor>,
+    options: OperationOptions = {},
+  ): Paginator<TItem, TCursor> {
+    return new Paginator<TItem, TCursor>(async (cursor) => {
+      const params = style.params(cursor);
+      const pageSpec: OperationSpec =
+        style.cursorIn === "query"
+          ? { ...spec, query: { ...spec.query, ...params } }
+          : {
+              ...spec,
+              body: { ...(spec.body as Record<string, unknown>), ...definedOnly(params) },
+            };
+      const response = await this.request<Record<string, unknown>>(requestFor(pageSpec, options));
+      const body = response.data ?? {};
+      const items = body[style.itemsKey];
+      return {
+        items: (Array.isArray(items) ? items : []) as TItem[],
+        next: style.next(body, cursor),
+        raw: body,
+      };
+    });
+  }
+}
+
+/** One API operation, declared: everything about the request but the caller's options. */
+export interface OperationSpec {
+  method?: HTTPMethod;
+  /** The path, with ids encoded (build it with `apiPath`). */
+  path: string;
+  /** The operation's own query parameters; undefined values are left out. */
+  query?: Record<string, QueryValue>;
+  /** A JSON body. */
+  body?: unknown;
+  /** A non-idempotent request that is still safe to resend (a submission id guards it). */
+  retrySafe?: boolean;
+}
+
+/** What every wrapped operation accepts besides its own arguments. */
+export interface OperationOptions extends CallOptions {
+  /** Extra query parameters, sent as given: the Python SDK's `query_params`. */
+  queryParams?: Record<string, QueryValue>;
+  /** Extra request headers for this call. */
+  headers?: Record<string, string>;
+}
+
+function requestFor(spec: OperationSpec, options: OperationOptions): RequestOptions {
+  const query =
+    spec.query || options.queryParams ? { ...spec.query, ...options.queryParams } : undefined;
+  return {
+    method: spec.method ?? "GET",
+    path: spec.path,
+    ...(query ? { query } : {}),
+    ...(spec.body !== undefined ? { body: spec.body } : {}),
+    ...(spec.retrySafe ? { retrySafe: true } : {}),
+    ...(options.headers ? { headers: options.headers } : {}),
+    ...(options.signal ? { signal: options.signal } : {}),
+    ...(options.timeout !== undefined ? { timeout: options.timeout } : {}),
+  };
+}
+
+function definedOnly(params: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(params).filter(([, value]) => value !== undefined));
 }

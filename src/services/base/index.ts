@@ -1,7 +1,17 @@
 export {
   BaseServiceClient,
+  type OperationOptions,
+  type OperationSpec,
   type ServiceBinding,
   type ServiceClientClass,
   type ServiceClientOptions,
 } from "./client.ts";
-export { type Page, Paginator } from "./paging.ts";
+export {
+  lastKeyPaging,
+  markerPaging,
+  nextTokenPaging,
+  offsetPaging,
+  type Page,
+  Paginator,
+  type PagingStyle,
+} from "./paging.ts";

@@ -4,8 +4,8 @@ import { apiPath } from "../../transport/encoding.ts";
 import { TransferAPIError } from "../../transport/errors.ts";
 import { sleep } from "../../transport/transport.ts";
 import type { CallOptions } from "../../transport/types.ts";
-import { BaseServiceClient } from "../base/client.ts";
-import { Paginator } from "../base/paging.ts";
+import { BaseServiceClient, type OperationOptions } from "../base/client.ts";
+import { offsetPaging, type Paginator } from "../base/paging.ts";
 import { uuidList } from "../ids.ts";
 import type { DeleteData, TransferData } from "./data.ts";
 
@@ -17,15 +17,6 @@ export interface TransferEndpoint {
   owner_string?: string;
   entity_type?: string;
   [field: string]: unknown;
-}
-
-/** Transfer's offset-paged lists: `DATA`, `offset`, `limit`, and `has_next_page` or `total`. */
-interface OffsetPage<T> {
-  DATA: T[];
-  offset: number;
-  limit: number;
-  has_next_page?: boolean;
-  total?: number;
 }
 
 /** A Transfer task, with the fields scripts use; every other field is kept. */
@@ -129,7 +120,7 @@ export interface TransferLsResponse {
 }
 
 /** Options of {@link TransferClient.operationLs}. */
-export interface LsOptions extends CallOptions {
+export interface LsOptions extends OperationOptions {
   path?: string;
   showHidden?: boolean;
   limit?: number;
@@ -167,144 +158,135 @@ export class TransferClient extends BaseServiceClient {
     );
   }
 
-  /** Searches endpoints and collections across pages (`filter_fulltext`, `filter_scope`). */
+  /**
+   * Searches endpoints and collections across pages (`GET /endpoint_search`, offset paging
+   * up to Transfer's 1,000 results).
+   */
   endpointSearch(
     filterFulltext?: string,
-    options: CallOptions & { filterScope?: string; filterEntityType?: string; limit?: number } = {},
+    options: OperationOptions & {
+      filterScope?: string;
+      filterOwnerId?: string;
+      filterHostEndpoint?: string;
+      filterNonFunctional?: boolean;
+      filterEntityType?: string;
+      limit?: number;
+      offset?: number;
+    } = {},
   ): Paginator<TransferEndpoint, number> {
-    return this.#offsetPaged<TransferEndpoint>("/v0.10/endpoint_search", options, {
+    const query = {
       filter_fulltext: filterFulltext,
       filter_scope: options.filterScope,
+      filter_owner_id: options.filterOwnerId,
+      filter_host_endpoint: options.filterHostEndpoint,
+      filter_non_functional: options.filterNonFunctional,
       filter_entity_type: options.filterEntityType,
-    });
+    };
+    return this.paged(
+      { path: "/v0.10/endpoint_search", query },
+      transferOffsetPaging("has-next", options),
+      options,
+    );
   }
 
   /** Gets one endpoint or collection. */
-  async getEndpoint(endpointId: string, options: CallOptions = {}): Promise<TransferEndpoint> {
-    const response = await this.request<TransferEndpoint>({
-      path: apiPath`/v0.10/endpoint/${endpointId}`,
-      ...options,
-    });
-    return response.data;
+  getEndpoint(endpointId: string, options?: OperationOptions): Promise<TransferEndpoint> {
+    return this.call({ path: apiPath`/v0.10/endpoint/${endpointId}` }, options);
   }
 
   /** Renames (moves) a path on a collection. */
-  async operationRename(
+  operationRename(
     endpointId: string,
     oldPath: string,
     newPath: string,
-    options: CallOptions = {},
+    options?: OperationOptions,
   ): Promise<TransferResult> {
-    const response = await this.request<TransferResult>({
-      method: "POST",
-      path: apiPath`/v0.10/operation/endpoint/${endpointId}/rename`,
-      body: { DATA_TYPE: "rename", old_path: oldPath, new_path: newPath },
-      ...options,
-    });
-    return response.data;
+    return this.call(
+      {
+        method: "POST",
+        path: apiPath`/v0.10/operation/endpoint/${endpointId}/rename`,
+        body: { DATA_TYPE: "rename", old_path: oldPath, new_path: newPath },
+      },
+      options,
+    );
   }
 
   /** Submits a delete task, fetching a submission id first when it has none. */
-  async submitDelete(data: DeleteData, options: CallOptions = {}): Promise<TransferSubmitResponse> {
+  async submitDelete(
+    data: DeleteData,
+    options: OperationOptions = {},
+  ): Promise<TransferSubmitResponse> {
     data.submissionId ??= await this.getSubmissionId(options);
-    const response = await this.request<TransferSubmitResponse>({
-      method: "POST",
-      path: "/v0.10/delete",
-      body: data.toJSON(),
-      retrySafe: true,
-      ...options,
-    });
-    return response.data;
+    // the submission id makes a resend harmless: Transfer answers Duplicate
+    return this.call(
+      { method: "POST", path: "/v0.10/delete", body: data.toJSON(), retrySafe: true },
+      options,
+    );
   }
 
-  /** Lists your tasks across pages; `filter` is Transfer's `key:value/key:value` syntax. */
+  /**
+   * Lists your tasks across pages (`GET /task_list`, offset paging up to 1,000 results);
+   * `filter` is Transfer's `key:value/key:value` syntax.
+   */
   taskList(
-    options: CallOptions & { filter?: string; orderBy?: string; limit?: number } = {},
+    options: OperationOptions & {
+      filter?: string | Record<string, string | readonly string[]>;
+      orderBy?: string | readonly string[];
+      limit?: number;
+      offset?: number;
+    } = {},
   ): Paginator<TransferTask, number> {
-    return this.#offsetPaged<TransferTask>("/v0.10/task_list", options, {
-      filter: options.filter,
-      orderby: options.orderBy,
-    });
+    const query = { filter: transferFilter(options.filter), orderby: options.orderBy };
+    return this.paged(
+      { path: "/v0.10/task_list", query },
+      transferOffsetPaging("total", options),
+      options,
+    );
   }
 
   /** Cancels a task. */
-  async cancelTask(taskId: string, options: CallOptions = {}): Promise<TransferResult> {
-    const response = await this.request<TransferResult>({
-      method: "POST",
-      path: apiPath`/v0.10/task/${taskId}/cancel`,
-      ...options,
-    });
-    return response.data;
-  }
-
-  /** Transfer pages by offset and limit; the end is `has_next_page: false` or `total`. */
-  #offsetPaged<T>(
-    path: string,
-    options: CallOptions & { limit?: number },
-    query: Record<string, string | undefined>,
-  ): Paginator<T, number> {
-    return new Paginator(async (offset = 0) => {
-      const response = await this.request<OffsetPage<T>>({
-        path,
-        query: { ...query, limit: options.limit, offset },
-        signal: options.signal,
-        timeout: options.timeout,
-      });
-      const page = response.data;
-      const nextOffset = page.offset + page.limit;
-      const more = page.has_next_page ?? (page.total !== undefined && nextOffset < page.total);
-      return { items: page.DATA, next: more ? nextOffset : undefined, raw: page };
-    });
+  cancelTask(taskId: string, options?: OperationOptions): Promise<TransferResult> {
+    return this.call({ method: "POST", path: apiPath`/v0.10/task/${taskId}/cancel` }, options);
   }
 
   /** Creates a directory on a collection. */
-  async operationMkdir(
+  operationMkdir(
     endpointId: string,
     path: string,
-    options: CallOptions = {},
+    options?: OperationOptions,
   ): Promise<TransferResult> {
-    const response = await this.request<TransferResult>({
-      method: "POST",
-      path: apiPath`/v0.10/operation/endpoint/${endpointId}/mkdir`,
-      body: { DATA_TYPE: "mkdir", path },
-      ...options,
-    });
-    return response.data;
+    return this.call(
+      {
+        method: "POST",
+        path: apiPath`/v0.10/operation/endpoint/${endpointId}/mkdir`,
+        body: { DATA_TYPE: "mkdir", path },
+      },
+      options,
+    );
   }
 
   /** A fresh submission id, which makes a task submission safe to retry. */
-  async getSubmissionId(options: CallOptions = {}): Promise<string> {
-    const response = await this.request<{ value: string }>({
-      path: "/v0.10/submission_id",
-      ...options,
-    });
-    return response.data.value;
+  async getSubmissionId(options?: OperationOptions): Promise<string> {
+    const body = await this.call<{ value: string }>({ path: "/v0.10/submission_id" }, options);
+    return body.value;
   }
 
   /** Submits a transfer task, fetching a submission id first when it has none. */
   async submitTransfer(
     data: TransferData,
-    options: CallOptions = {},
+    options: OperationOptions = {},
   ): Promise<TransferSubmitResponse> {
     data.submissionId ??= await this.getSubmissionId(options);
-    const response = await this.request<TransferSubmitResponse>({
-      method: "POST",
-      path: "/v0.10/transfer",
-      body: data.toJSON(),
-      // the submission id makes a resend harmless: Transfer answers Duplicate
-      retrySafe: true,
-      ...options,
-    });
-    return response.data;
+    // the submission id makes a resend harmless: Transfer answers Duplicate
+    return this.call(
+      { method: "POST", path: "/v0.10/transfer", body: data.toJSON(), retrySafe: true },
+      options,
+    );
   }
 
   /** Gets one task. */
-  async getTask(taskId: string, options: CallOptions = {}): Promise<TransferTask> {
-    const response = await this.request<TransferTask>({
-      path: apiPath`/v0.10/task/${taskId}`,
-      ...options,
-    });
-    return response.data;
+  getTask(taskId: string, options?: OperationOptions): Promise<TransferTask> {
+    return this.call({ path: apiPath`/v0.10/task/${taskId}` }, options);
   }
 
   /**
@@ -339,49 +321,72 @@ export class TransferClient extends BaseServiceClient {
   /** Lists a directory across pages of `limit` entries: the paged form of `operationLs`. */
   listDirectory(
     endpointId: string,
-    options: CallOptions & { path?: string; showHidden?: boolean; limit?: number } = {},
+    options: OperationOptions & { path?: string; showHidden?: boolean; limit?: number } = {},
   ): Paginator<TransferFileEntry, number> {
-    return this.#offsetPaged<TransferFileEntry>(
-      apiPath`/v0.10/operation/endpoint/${endpointId}/ls`,
+    const query = { path: options.path, show_hidden: options.showHidden };
+    return this.paged(
+      { path: apiPath`/v0.10/operation/endpoint/${endpointId}/ls`, query },
+      offsetPaging({
+        itemsKey: "DATA",
+        end: "total",
+        maxTotal: Number.POSITIVE_INFINITY,
+        limit: options.limit,
+      }),
       options,
-      {
-        path: options.path,
-        show_hidden: options.showHidden === undefined ? undefined : String(options.showHidden),
-      },
     );
   }
 
   /** Lists a directory on a collection (one page). */
-  async operationLs(endpointId: string, options: LsOptions = {}): Promise<TransferLsResponse> {
-    const response = await this.request<TransferLsResponse>({
-      path: apiPath`/v0.10/operation/endpoint/${endpointId}/ls`,
-      query: {
-        path: options.path,
-        show_hidden: options.showHidden,
-        limit: options.limit,
-        offset: options.offset,
-      },
-      signal: options.signal,
-      timeout: options.timeout,
-    });
-    return response.data;
+  operationLs(endpointId: string, options: LsOptions = {}): Promise<TransferLsResponse> {
+    const query = {
+      path: options.path,
+      show_hidden: options.showHidden,
+      limit: options.limit,
+      offset: options.offset,
+    };
+    return this.call({ path: apiPath`/v0.10/operation/endpoint/${endpointId}/ls`, query }, options);
   }
 
   /**
    * One file's or directory's entry, as a listing would show it (`GET .../stat`). A missing
    * path is a {@link TransferAPIError} with HTTP status 404.
    */
-  async operationStat(
+  operationStat(
     endpointId: string,
     path: string,
-    options: CallOptions = {},
+    options?: OperationOptions,
   ): Promise<TransferFileEntry> {
-    const response = await this.request<TransferFileEntry>({
-      path: apiPath`/v0.10/operation/endpoint/${endpointId}/stat`,
-      query: { path },
-      signal: options.signal,
-      timeout: options.timeout,
-    });
-    return response.data;
+    const query = { path };
+    return this.call(
+      { path: apiPath`/v0.10/operation/endpoint/${endpointId}/stat`, query },
+      options,
+    );
   }
+}
+
+/** Transfer's offset paging, which stops at 1,000 results as the service does. */
+function transferOffsetPaging(
+  end: "has-next" | "total",
+  options: { limit?: number | undefined; offset?: number | undefined },
+) {
+  return offsetPaging({
+    itemsKey: "DATA",
+    end,
+    maxTotal: 1000,
+    limit: options.limit,
+    startOffset: options.offset,
+  });
+}
+
+/**
+ * Transfer's `filter` syntax from a string as given, or from an object:
+ * `{ status: ["ACTIVE", "INACTIVE"], type: "TRANSFER" }` → `status:ACTIVE,INACTIVE/type:TRANSFER`.
+ */
+export function transferFilter(
+  filter: string | Record<string, string | readonly string[]> | undefined,
+): string | undefined {
+  if (filter === undefined || typeof filter === "string") return filter;
+  return Object.entries(filter)
+    .map(([key, value]) => `${key}:${typeof value === "string" ? value : value.join(",")}`)
+    .join("/");
 }

@@ -124,10 +124,27 @@ function globToRegExp(glob: string): RegExp {
 }
 
 function register(router: Parameters<ServiceModule["register"]>[0], context: EmulatorContext) {
-  const endpoints = new Map<string, EndpointState>();
-  for (const seed of context.seed.endpoints) {
-    endpoints.set(seed.id, { seed, root: buildTree(seed.tree, context.now()) });
-  }
+  // Transfer's own state of each collection (its file tree); the collections themselves
+  // live in the shared registry, where GCS adds those it creates
+  const states = new Map<string, EndpointState>();
+  const endpoints = {
+    get(id: string): EndpointState | undefined {
+      const seed = context.collections.get(id);
+      if (!seed) {
+        states.delete(id);
+        return undefined;
+      }
+      let state = states.get(id);
+      if (state?.seed !== seed) {
+        state = { seed, root: buildTree(seed.tree, context.now()) };
+        states.set(id, state);
+      }
+      return state;
+    },
+    values(): EndpointState[] {
+      return context.collections.all().flatMap((seed) => endpoints.get(seed.id) ?? []);
+    },
+  };
   const tasks = new Map<string, TaskRecord>();
   const tasksBySubmission = new Map<string, TaskRecord>();
 
@@ -202,7 +219,7 @@ function register(router: Parameters<ServiceModule["register"]>[0], context: Emu
       (identity) => identity.username === seed.owner_string,
     );
     const gcsManagerUrl = seed.gcs_endpoint_id
-      ? `${context.serviceUrl("gcs")}${seed.gcs_endpoint_id}`
+      ? context.gcsUrl(seed.gcs_endpoint_id).replace(/\/$/, "")
       : null;
     return {
       DATA_TYPE: "endpoint",
@@ -535,7 +552,7 @@ function register(router: Parameters<ServiceModule["register"]>[0], context: Emu
       usedByCaller.add(task.sourceEndpointId);
       if (task.destinationEndpointId) usedByCaller.add(task.destinationEndpointId);
     }
-    let matches = [...endpoints.values()];
+    let matches = endpoints.values();
     switch (scope) {
       case "all":
         if (!fulltext) {
