@@ -141,6 +141,11 @@ export interface SeedEndpoint {
   requires_data_access_consent?: boolean;
   /** The GCS endpoint id (resource server of `manage_collections`), when it is a GCS collection. */
   gcs_endpoint_id?: string;
+  /**
+   * The domains whose identities may use the collection (its storage gateway's
+   * `allowed_domains`); Transfer refuses others with `PermissionDenied`. Unset: anyone.
+   */
+  allowed_domains?: string[];
   tree?: SeedTreeNode;
 }
 

@@ -185,6 +185,16 @@ function register(router: Parameters<ServiceModule["register"]>[0], context: Emu
     endpoint: EndpointState,
   ): void {
     const { seed } = endpoint;
+    if (seed.allowed_domains?.length && !token.isClientCredentials) {
+      const domain = context.identity(token.identityId)?.username.split("@")[1] ?? "";
+      if (!seed.allowed_domains.includes(domain)) {
+        throw failFor(request)(
+          403,
+          "PermissionDenied",
+          `Identities from '${domain}' may not use collection '${seed.display_name}' (${seed.id}): its storage gateway allows only ${seed.allowed_domains.join(", ")}`,
+        );
+      }
+    }
     const needsMfa = seed.high_assurance === true || context.requiresMfa(seed.id);
     const needsConsent = seed.high_assurance === true || seed.requires_data_access_consent === true;
     const dataAccess = gcsCollectionScopeSet(seed.id).scopes.data_access;
