@@ -1,8 +1,10 @@
 import { randomBytes } from "node:crypto";
 import {
   closeSync,
+  fsyncSync,
   linkSync,
   openSync,
+  readdirSync,
   readFileSync,
   renameSync,
   statSync,
@@ -36,6 +38,14 @@ interface LockRecord {
 
 const DEFAULT_TIMEOUT_MS = 10_000;
 const DEFAULT_STALE_MS = 30_000;
+/**
+ * A lock file whose record cannot be read (empty, garbled, cut short) is older than this
+ * only when its writer died or the disk filled before the record landed: it is then stale.
+ * Locks this module makes never lack a record, so this only clears other writers' debris.
+ */
+const UNREADABLE_GRACE_MS = 250;
+/** Leftover temporary files of writers that are not alive (or older than this) are removed. */
+const LEFTOVER_TEMP_AGE_MS = 60_000;
 const MIN_DELAY_MS = 1;
 const MAX_DELAY_MS = 10;
 
@@ -68,23 +78,107 @@ function pidIsAlive(pid: number): boolean {
   }
 }
 
-function tryCreate(lockPath: string, record: LockRecord): boolean {
-  let fd: number;
+/**
+ * A temporary file's path beside `target`: `.<name>.<pid>.<random>.tmp`, so a later writer
+ * can tell whose it was ({@link removeLeftoverTemps}).
+ */
+export function tempPathFor(target: string): string {
+  const name = `.${path.basename(target)}.${process.pid}.${randomBytes(6).toString("hex")}.tmp`;
+  return path.join(path.dirname(target), name);
+}
+
+/** A storage error that says what to do about the usual causes. */
+export function fileWriteError(what: string, target: string, error: unknown): TokenStorageError {
+  const code = errorCode(error);
+  const hint =
+    code === "ENOSPC" || code === "EDQUOT"
+      ? ": the disk is full (or over quota); free some space and try again"
+      : code === "EACCES" || code === "EPERM"
+        ? ": permission denied"
+        : code === "EROFS"
+          ? ": the file system is read-only"
+          : "";
+  return new TokenStorageError(`Cannot ${what} '${target}'${hint}`, { path: target, cause: error });
+}
+
+/** Writes `bytes` to a new 0600 file and flushes it; the file is removed on failure. */
+export function writeNewFile(file: string, bytes: Buffer): void {
+  const fd = openSync(file, "wx", 0o600);
   try {
-    fd = openSync(lockPath, "wx", 0o600);
+    let written = 0;
+    while (written < bytes.length) written += writeSync(fd, bytes, written);
+    fsyncSync(fd);
+  } catch (error) {
+    closeSync(fd);
+    try {
+      unlinkSync(file);
+    } catch {
+      // already gone
+    }
+    throw error;
+  }
+  closeSync(fd);
+}
+
+/**
+ * Creates the lock with its record in one step: the record is written to a temporary file
+ * first, which is then hard-linked into place. A lock file therefore never exists without
+ * its record, whatever kills the process or fills the disk in between.
+ */
+function tryCreate(lockPath: string, record: LockRecord): boolean {
+  const temp = tempPathFor(lockPath);
+  try {
+    writeNewFile(temp, Buffer.from(JSON.stringify(record), "utf8"));
+  } catch (error) {
+    throw fileWriteError("create the lock file", lockPath, error);
+  }
+  try {
+    linkSync(temp, lockPath);
+    return true;
   } catch (error) {
     if (errorCode(error) === "EEXIST") return false;
-    throw new TokenStorageError(`Cannot create the lock file '${lockPath}'`, {
-      path: lockPath,
-      cause: error,
-    });
-  }
-  try {
-    writeSync(fd, JSON.stringify(record));
+    throw fileWriteError("create the lock file", lockPath, error);
   } finally {
-    closeSync(fd);
+    try {
+      unlinkSync(temp);
+    } catch {
+      // already gone
+    }
   }
-  return true;
+}
+
+/**
+ * Removes temporary files that crashed writers left beside `target` (each may be a whole
+ * copy of the tokens): those of processes on this host that are gone, and any older than a
+ * minute. Call it while holding the lock that guards `target`.
+ */
+export function removeLeftoverTemps(target: string): number {
+  const dir = path.dirname(target);
+  const prefix = `.${path.basename(target)}.`;
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return 0;
+  }
+  let removed = 0;
+  for (const name of names) {
+    if (!name.startsWith(prefix) || !name.endsWith(".tmp")) continue;
+    const match = /^(\d+)\.[0-9a-f]+\.tmp$/.exec(name.slice(prefix.length));
+    if (!match) continue;
+    const pid = Number(match[1]);
+    if (pid === process.pid) continue;
+    const file = path.join(dir, name);
+    try {
+      const old = Date.now() - statSync(file).mtimeMs > LEFTOVER_TEMP_AGE_MS;
+      if (!old && pidIsAlive(pid)) continue;
+      unlinkSync(file);
+      removed += 1;
+    } catch {
+      // gone meanwhile, or not ours to remove
+    }
+  }
+  return removed;
 }
 
 function readLock(lockPath: string): { text: string; ino: number; mtimeMs: number } | undefined {
@@ -112,7 +206,9 @@ function breakIfStale(lockPath: string, staleMs: number): { retry: boolean; hold
     record.hostname === hostname() &&
     record.pid !== process.pid &&
     !pidIsAlive(record.pid);
-  if (!holderDead && age <= staleMs) return { retry: false, holderPid: record?.pid };
+  const unreadable = record === undefined && age > UNREADABLE_GRACE_MS;
+  if (!holderDead && !unreadable && age <= staleMs) return { retry: false, holderPid: record?.pid };
+  removeLeftoverTemps(lockPath);
 
   // Move the lock aside atomically, then make sure what we moved is the lock we judged:
   // another waiter may have replaced it with a fresh one in between.
@@ -176,6 +272,7 @@ async function acquire(
     const { retry, holderPid } = breakIfStale(lockPath, staleMs);
     if (retry) continue;
     const remaining = deadline - Date.now();
+    // an unreadable lock is re-judged once its grace period is over, however long the backoff
     if (remaining <= 0) throw new FileLockTimeoutError(lockPath, timeoutMs, holderPid);
     // jittered exponential backoff, so waiters do not retry in lockstep
     await sleep(Math.min(remaining, delay * (0.5 + Math.random())));

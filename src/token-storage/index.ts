@@ -21,6 +21,7 @@ export {
   UnmetScopeRequirementsError,
 } from "./errors.ts";
 export { type FileLockOptions, withFileLock } from "./file-lock.ts";
+export { InsecureTokenFolderWarning } from "./file-security.ts";
 export { JSONTokenStorage, type JSONTokenStorageOptions, writeFileAtomic } from "./json.ts";
 export { MemoryTokenStorage } from "./memory.ts";
 export { defaultGlobusAppTokenPath, type PathEnvironment, slugifyAppName } from "./paths.ts";

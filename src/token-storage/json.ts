@@ -1,20 +1,17 @@
-import { randomBytes } from "node:crypto";
-import {
-  closeSync,
-  fsyncSync,
-  mkdirSync,
-  openSync,
-  readFileSync,
-  renameSync,
-  unlinkSync,
-  writeSync,
-} from "node:fs";
+import { mkdirSync, readFileSync, renameSync, unlinkSync } from "node:fs";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { SDK_VERSION } from "../version.ts";
 import { BaseTokenStorage, type TokenStorageOptions } from "./base.ts";
 import { TokenStorageError, TokenStorageFormatError } from "./errors.ts";
-import { withFileLock } from "./file-lock.ts";
+import {
+  fileWriteError,
+  removeLeftoverTemps,
+  tempPathFor,
+  withFileLock,
+  writeNewFile,
+} from "./file-lock.ts";
+import { checkTokenFolder, tightenFileMode, writeTarget } from "./file-security.ts";
 import { defaultGlobusAppTokenPath, type PathEnvironment } from "./paths.ts";
 import { checkTokenData, pythonJsonDumps, toStoredObject } from "./token-data.ts";
 import type { GlobusAppStorageContext, TokenData } from "./types.ts";
@@ -45,32 +42,18 @@ function errorCode(error: unknown): string | undefined {
  * never a mix: a 0600 temporary file in the same folder, fsync, then rename over.
  */
 export function writeFileAtomic(filepath: string, text: string): void {
-  const dir = path.dirname(filepath);
-  const temp = path.join(
-    dir,
-    `.${path.basename(filepath)}.${process.pid}.${randomBytes(6).toString("hex")}.tmp`,
-  );
+  const target = writeTarget(filepath);
+  const temp = tempPathFor(target);
   try {
-    const fd = openSync(temp, "wx", 0o600);
-    try {
-      const buffer = Buffer.from(text, "utf8");
-      let written = 0;
-      while (written < buffer.length) written += writeSync(fd, buffer, written);
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-    renameSync(temp, filepath);
+    writeNewFile(temp, Buffer.from(text, "utf8"));
+    renameSync(temp, target);
   } catch (error) {
     try {
       unlinkSync(temp);
     } catch {
       // never created, or already renamed
     }
-    throw new TokenStorageError(`Cannot write the token file '${filepath}'`, {
-      path: filepath,
-      cause: error,
-    });
+    throw fileWriteError("write the token file", filepath, error);
   }
 }
 
@@ -99,6 +82,7 @@ export class JSONTokenStorage extends BaseTokenStorage {
   readonly #lockStaleMs: number | undefined;
   // The last text read and its parsed form: re-reading an unchanged file skips the parse.
   #cache: { text: string; doc: JSONDocument } | undefined;
+  #checkedModes = false;
 
   constructor(filepath: string, options: JSONTokenStorageOptions = {}) {
     super(options);
@@ -144,6 +128,11 @@ export class JSONTokenStorage extends BaseTokenStorage {
   }
 
   #readText(): string | undefined {
+    if (!this.#checkedModes) {
+      this.#checkedModes = true;
+      tightenFileMode(writeTarget(this.filepath));
+      checkTokenFolder(path.dirname(this.filepath));
+    }
     try {
       return readFileSync(this.filepath, "utf8");
     } catch (error) {
@@ -267,6 +256,8 @@ export class JSONTokenStorage extends BaseTokenStorage {
         doc.data[this.namespace] = entries;
         doc["globus-sdk.version"] = SDK_VERSION;
         const text = pythonJsonDumps(doc);
+        removeLeftoverTemps(this.filepath);
+        removeLeftoverTemps(`${this.filepath}.lock`);
         writeFileAtomic(this.filepath, text);
         this.#cache = { text, doc };
         return true;

@@ -5,6 +5,7 @@ import { GlobusSDKUsageError } from "../errors.ts";
 import { SDK_VERSION } from "../version.ts";
 import { BaseTokenStorage, type TokenStorageOptions } from "./base.ts";
 import { TokenStorageError, TokenStorageFormatError } from "./errors.ts";
+import { checkTokenFolder, tightenFileMode } from "./file-security.ts";
 import { defaultGlobusAppTokenPath, type PathEnvironment } from "./paths.ts";
 import { checkTokenData, pythonJsonDumps, toStoredObject } from "./token-data.ts";
 import type { GlobusAppStorageContext, TokenData } from "./types.ts";
@@ -34,6 +35,7 @@ export const SQLITE_SCHEMA_VERSION = "2";
 
 const SQLITE_BUSY = 5;
 const SQLITE_NOTADB = 26;
+const SQLITE_FULL = 13;
 
 interface Statements {
   upsert: StatementSync;
@@ -110,6 +112,12 @@ export class SQLiteTokenStorage extends BaseTokenStorage {
 
   #wrap(error: unknown, doing: string): Error {
     if (error instanceof TokenStorageError) return error;
+    if (sqliteErrcode(error) === SQLITE_FULL) {
+      return new TokenStorageError(
+        `SQLite token storage '${this.filepath}': cannot ${doing}: the disk is full; free some space and try again`,
+        { path: this.filepath, cause: error },
+      );
+    }
     if (sqliteErrcode(error) === SQLITE_NOTADB) {
       return new TokenStorageFormatError(`'${this.filepath}' is not a SQLite database`, {
         path: this.filepath,
@@ -136,7 +144,11 @@ export class SQLiteTokenStorage extends BaseTokenStorage {
       closeSync(openSync(this.filepath, "wx", 0o600));
     } catch (error) {
       if (errorCode(error) !== "EEXIST") throw this.#wrap(error, "create the database file");
+      // an existing database (and its side files) may be readable by others: not any more
+      for (const suffix of ["", "-wal", "-shm", "-journal"])
+        tightenFileMode(this.filepath + suffix);
     }
+    checkTokenFolder(path.dirname(this.filepath));
     let db: DatabaseSync;
     try {
       db = new DatabaseSync(this.filepath);

@@ -150,7 +150,7 @@ export class GlobusAPIError extends GlobusSDKError {
     this.errors = parsed.errors;
     this.method = init.method;
     this.url = scrub(init.url);
-    this.headers = init.headers;
+    this.headers = scrubHeaders(init.headers, scrub);
     this.text = scrub(init.text);
     this.data = data;
   }
@@ -162,6 +162,15 @@ export class GlobusAPIError extends GlobusSDKError {
   gare(): GARE | null {
     return parseGare(this.data);
   }
+}
+
+/** A copy of `headers` with `scrub` applied to every value (a server may echo a token). */
+function scrubHeaders(headers: Headers, scrub: (text: string) => string): Headers {
+  const out = new Headers();
+  headers.forEach((value, name) => {
+    out.append(name, scrub(value));
+  });
+  return out;
 }
 
 /** Applies `scrub` to every string inside a parsed JSON value. */
@@ -221,6 +230,33 @@ export class NetworkError extends GlobusSDKError {
     super(message, { cause: init.cause });
     this.method = init.method;
     this.url = init.url;
+  }
+}
+
+/**
+ * The response body (decoded) was larger than the limit (`maxResponseBytes`, 64 MiB by
+ * default): the connection was dropped. Raise the limit for the client or the call if the
+ * answer is expected to be that large.
+ */
+export class ResponseTooLargeError extends NetworkError {
+  override name = "ResponseTooLargeError";
+  readonly limitBytes: number;
+  constructor(message: string, init: { method: string; url: string; limitBytes: number }) {
+    super(message, init);
+    this.limitBytes = init.limitBytes;
+  }
+}
+
+/**
+ * A 307/308 redirect pointed at another origin and would have resent the request's body or
+ * credentials there; it was not followed. `location` names where it pointed.
+ */
+export class RedirectRefusedError extends NetworkError {
+  override name = "RedirectRefusedError";
+  readonly location: string;
+  constructor(message: string, init: { method: string; url: string; location: string }) {
+    super(message, init);
+    this.location = init.location;
   }
 }
 

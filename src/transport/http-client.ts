@@ -21,8 +21,8 @@ export interface RawResponse {
   url: string;
 }
 
-/** Why an exchange produced no response. */
-export type ExchangeFailureKind = "timeout" | "aborted" | "network";
+/** Why an exchange produced no usable response. */
+export type ExchangeFailureKind = "timeout" | "aborted" | "network" | "too-large" | "redirect";
 
 /** An exchange that produced no response; `notSent` when the server cannot have acted on it. */
 export class ExchangeFailure extends Error {
@@ -32,14 +32,22 @@ export class ExchangeFailure extends Error {
   constructor(
     kind: ExchangeFailureKind,
     message: string,
-    options: { code?: string | undefined; notSent?: boolean; cause?: unknown } = {},
+    options: {
+      code?: string | undefined;
+      notSent?: boolean;
+      cause?: unknown;
+      location?: string | undefined;
+    } = {},
   ) {
     super(message, { cause: options.cause });
     this.name = "ExchangeFailure";
     this.kind = kind;
     this.code = options.code;
     this.notSent = options.notSent ?? false;
+    this.location = options.location;
   }
+  /** For a refused redirect: where it pointed (origin and path, no query). */
+  readonly location: string | undefined;
 }
 
 export interface ExchangeOptions {
@@ -48,6 +56,8 @@ export interface ExchangeOptions {
   body: string | undefined;
   timeoutMs: number;
   signal: AbortSignal | undefined;
+  /** The largest decoded body accepted; past it the socket is destroyed. */
+  maxResponseBytes: number;
 }
 
 const MAX_REDIRECTS = 20;
@@ -162,6 +172,23 @@ export function exchange(url: string, options: ExchangeOptions): Promise<RawResp
             finish(next);
             return;
           }
+          // 307 and 308 resend the request as it was: never a body or credentials to
+          // another origin (a token endpoint's redirect would hand over a refresh token)
+          if (
+            (status === 307 || status === 308) &&
+            next.origin !== target.origin &&
+            (body !== undefined || hasHeader(headers, "authorization"))
+          ) {
+            const where = `${next.origin}${next.pathname}`;
+            finish(
+              new ExchangeFailure(
+                "redirect",
+                `refused a ${status} redirect to another origin (${where}) that would resend the request's body or credentials`,
+                { location: where },
+              ),
+            );
+            return;
+          }
           // 303, and 301/302 after a POST, turn into a GET without a body (as browsers do)
           const toGet = status === 303 ? method !== "HEAD" : method === "POST" && status < 303;
           const nextHeaders = { ...headers };
@@ -173,8 +200,9 @@ export function exchange(url: string, options: ExchangeOptions): Promise<RawResp
           send(next, toGet ? "GET" : method, nextHeaders, toGet ? undefined : body, hops + 1);
           return;
         }
-        readBody(response, (error, text) => {
-          if (error) finish(networkFailure(error, false));
+        readBody(response, options.maxResponseBytes, (error, text) => {
+          if (error instanceof ExchangeFailure) finish(error);
+          else if (error) finish(networkFailure(error, false));
           else
             finish(undefined, {
               status,
@@ -217,9 +245,14 @@ function redirectTarget(from: URL, location: string, hops: number): URL | Exchan
   return next;
 }
 
-/** Collects and decodes a response body; a body cut short is an error, as with `fetch`. */
+/**
+ * Collects and decodes a response body; a body cut short is an error, as with `fetch`.
+ * Decoded bytes are counted, so a small compressed body that inflates without bound (a
+ * "zip bomb") stops at `maxBytes` like a plain one, its socket destroyed.
+ */
 function readBody(
   response: Http.IncomingMessage,
+  maxBytes: number,
   done: (error: unknown, text?: string) => void,
 ): void {
   const encoding = String(response.headers["content-encoding"] ?? "")
@@ -239,7 +272,25 @@ function readBody(
   }
   const chunks: Buffer[] = [];
   let failed = false;
-  source.on("data", (chunk: Buffer) => chunks.push(chunk));
+  let size = 0;
+  source.on("data", (chunk: Buffer) => {
+    if (failed) return;
+    size += chunk.length;
+    if (size > maxBytes) {
+      failed = true;
+      chunks.length = 0;
+      response.destroy();
+      if (source !== response) (source as Zlib.Gunzip).destroy();
+      done(
+        new ExchangeFailure(
+          "too-large",
+          `the response body is larger than the limit of ${maxBytes} bytes (decoded)`,
+        ),
+      );
+      return;
+    }
+    chunks.push(chunk);
+  });
   source.on("error", (error) => {
     if (failed) return;
     failed = true;

@@ -4,6 +4,7 @@ export * from "./errors.ts";
 export { redactUrl, scrubSecrets } from "./redact.ts";
 export {
   CLIENT_INFO,
+  DEFAULT_MAX_RESPONSE_BYTES,
   parseRetryAfter,
   RETRYABLE_STATUSES,
   type RetryOptions,

@@ -7,7 +7,9 @@ import {
   GlobusAPIError,
   MalformedResponseError,
   NetworkError,
+  RedirectRefusedError,
   RequestAbortedError,
+  ResponseTooLargeError,
   TimeoutError,
 } from "./errors.ts";
 import { ExchangeFailure, exchange, hasHeader, type RawResponse } from "./http-client.ts";
@@ -52,6 +54,22 @@ export interface TransportOptions {
   errorClass?: APIErrorClass | undefined;
   /** Headers sent with every request. */
   headers?: Record<string, string> | undefined;
+  /**
+   * The largest response body (after decompression) a call accepts; a larger one fails
+   * with {@link ResponseTooLargeError} and its connection is dropped. Default 64 MiB.
+   */
+  maxResponseBytes?: number | undefined;
+}
+
+/** The default {@link TransportOptions.maxResponseBytes}: 64 MiB. */
+export const DEFAULT_MAX_RESPONSE_BYTES = 64 * 1024 * 1024;
+
+function checkByteLimit(value: number | undefined, name: string): number | undefined {
+  if (value === undefined) return undefined;
+  if (!Number.isSafeInteger(value) || value <= 0) {
+    throw new GlobusSDKUsageError(`${name} must be a positive whole number of bytes.`);
+  }
+  return value;
 }
 
 function defaultTimeoutMs(): number {
@@ -118,6 +136,7 @@ export class Transport {
   readonly authorizer: Authorizer | undefined;
   readonly timeoutMs: number;
   readonly appName: string | undefined;
+  readonly maxResponseBytes: number;
   readonly #errorClass: APIErrorClass;
   readonly #retry: Required<RetryOptions>;
   readonly #headers: Record<string, string>;
@@ -128,6 +147,8 @@ export class Transport {
     this.authorizer = options.authorizer;
     this.timeoutMs = options.timeout ?? defaultTimeoutMs();
     this.appName = options.appName;
+    this.maxResponseBytes =
+      checkByteLimit(options.maxResponseBytes, "maxResponseBytes") ?? DEFAULT_MAX_RESPONSE_BYTES;
     this.#errorClass = options.errorClass ?? GlobusAPIError;
     this.#retry = {
       maxAttempts: options.retry?.maxAttempts ?? 5,
@@ -168,7 +189,7 @@ export class Transport {
       body = form.toString();
       headers["Content-Type"] = "application/x-www-form-urlencoded";
     } else if (options.body !== undefined) {
-      body = JSON.stringify(options.body);
+      body = jsonBody(options.body, method, options.path);
       headers["Content-Type"] = "application/json";
     }
     for (const [name, value] of Object.entries(headers)) {
@@ -176,6 +197,8 @@ export class Transport {
     }
     const maxAttempts = options.maxAttempts ?? this.#retry.maxAttempts;
     const timeoutMs = options.timeout ?? this.timeoutMs;
+    const maxResponseBytes =
+      checkByteLimit(options.maxResponseBytes, "maxResponseBytes") ?? this.maxResponseBytes;
     const canResend = IDEMPOTENT_METHODS.has(method) || options.retrySafe === true;
     if (query) {
       for (const [key, value] of new URLSearchParams(query)) {
@@ -208,7 +231,7 @@ export class Transport {
         url,
         headers,
         body,
-        timeoutMs,
+        { timeoutMs, maxResponseBytes },
         options.signal,
         scrub,
         canResend,
@@ -295,16 +318,16 @@ export class Transport {
     url: string,
     headers: Record<string, string>,
     body: string | undefined,
-    timeoutMs: number,
+    limits: { timeoutMs: number; maxResponseBytes: number },
     callerSignal: AbortSignal | undefined,
     scrub: (text: string) => string,
     canResend: boolean,
   ): Promise<{ response: GlobusResponse<T> } | { failure: AttemptFailure }> {
     let raw: RawResponse;
     try {
-      raw = await exchange(url, { method, headers, body, timeoutMs, signal: callerSignal });
+      raw = await exchange(url, { method, headers, body, ...limits, signal: callerSignal });
     } catch (error) {
-      return { failure: this.#exchangeFailure(error, method, url, timeoutMs, scrub, canResend) };
+      return { failure: this.#exchangeFailure(error, method, url, limits, scrub, canResend) };
     }
     const shownUrl = url.includes("?") ? scrub(redactUrl(url)) : url;
     const text = raw.text;
@@ -347,14 +370,35 @@ export class Transport {
     error: unknown,
     method: string,
     url: string,
-    timeoutMs: number,
+    limits: { timeoutMs: number; maxResponseBytes: number },
     scrub: (text: string) => string,
     canResend: boolean,
   ): AttemptFailure {
+    const { timeoutMs } = limits;
     const shownUrl = scrub(redactUrl(url));
     const failure = error instanceof ExchangeFailure ? error : undefined;
     if (failure?.kind === "aborted") {
       return { error: this.#aborted(method, url, failure.cause), retryable: false };
+    }
+    // neither is worth another attempt: the same request meets the same answer
+    if (failure?.kind === "too-large") {
+      return {
+        error: new ResponseTooLargeError(
+          `${method} ${shownUrl} answered with more than ${limits.maxResponseBytes} bytes (maxResponseBytes); the connection was dropped.`,
+          { method, url: shownUrl, limitBytes: limits.maxResponseBytes },
+        ),
+        retryable: false,
+      };
+    }
+    if (failure?.kind === "redirect") {
+      return {
+        error: new RedirectRefusedError(`${method} ${shownUrl}: ${failure.message}.`, {
+          method,
+          url: shownUrl,
+          location: failure.location ?? "",
+        }),
+        retryable: false,
+      };
     }
     if (failure?.kind === "timeout") {
       return {
@@ -395,4 +439,24 @@ function toHeaders(rawHeaders: string[]): Headers {
 
 function isJson(contentType: string | null): boolean {
   return contentType !== null && /[/+]json\b/i.test(contentType);
+}
+
+/**
+ * A request body as JSON, or a usage error that says why it cannot be: a cycle, a BigInt,
+ * or a value whose `toJSON` throws would otherwise surface as a bare TypeError.
+ */
+function jsonBody(value: unknown, method: string, path: string): string {
+  try {
+    return JSON.stringify(value);
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    const why = /circular/i.test(reason)
+      ? "it refers to itself (a cycle)"
+      : /bigint/i.test(reason)
+        ? "it contains a BigInt (send it as a string or a number)"
+        : `it cannot be serialised (${reason})`;
+    throw new GlobusSDKUsageError(`The JSON body of ${method} ${path} cannot be sent: ${why}.`, {
+      cause: error,
+    });
+  }
 }

@@ -38,6 +38,11 @@ export interface CallOptions {
   signal?: AbortSignal;
   /** Per-attempt timeout in milliseconds; overrides the client's. */
   timeout?: number;
+  /**
+   * The largest response body (decoded) this call accepts, overriding the client's limit
+   * (64 MiB by default); a larger one fails with `ResponseTooLargeError`.
+   */
+  maxResponseBytes?: number;
 }
 
 /** One request through the pipeline. */

@@ -1,13 +1,21 @@
 import assert from "node:assert/strict";
 import { spawn, spawnSync } from "node:child_process";
-import { existsSync, utimesSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  utimesSync,
+  writeFileSync,
+} from "node:fs";
 import { hostname } from "node:os";
 import path from "node:path";
 import { after, before, describe, test } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
 import { FileLockTimeoutError } from "../../src/token-storage/errors.ts";
 import { withFileLock } from "../../src/token-storage/file-lock.ts";
-import { tempDir } from "./helpers.ts";
+import { JSONTokenStorage } from "../../src/token-storage/json.ts";
+import { tempDir, tokenData } from "./helpers.ts";
 
 /** A pid that is certainly not running: a child that has already exited. */
 function deadPid(): number {
@@ -133,5 +141,90 @@ describe("withFileLock", () => {
     });
     assert.equal(sawMarker, true);
     assert.equal(await exited, 0);
+  });
+
+  for (const [kind, content] of [
+    ["an empty lock", ""],
+    ["a garbled lock", "\u0000\u0000{not json"],
+    ["a partial record", '{"pid": 12'],
+  ] as const) {
+    test(`recovers ${kind} (a writer killed before its record landed) within 1 s`, async () => {
+      const lock = path.join(dir, `unreadable-${kind.replaceAll(" ", "-")}.lock`);
+      writeFileSync(lock, content);
+      const started = Date.now();
+      assert.equal(await withFileLock(lock, () => "ok", { timeoutMs: 5_000 }), "ok");
+      const waited = Date.now() - started;
+      assert.ok(waited < 1_000, `waited ${waited} ms`);
+      assert.equal(existsSync(lock), false);
+    });
+  }
+
+  test("a fresh unreadable lock is not broken at once (its writer may be mid-write)", async () => {
+    const lock = path.join(dir, "fresh-empty.lock");
+    writeFileSync(lock, "");
+    const started = Date.now();
+    await withFileLock(lock, () => undefined, { timeoutMs: 5_000 });
+    assert.ok(Date.now() - started >= 200, "waited out the grace period");
+  });
+
+  test("the lock file always holds its record: nothing but whole locks is ever seen", async () => {
+    const lock = path.join(dir, "atomic.lock");
+    let seen = 0;
+    let unreadable = 0;
+    const watcher = setInterval(() => {
+      let text: string;
+      try {
+        text = readFileSync(lock, "utf8");
+      } catch {
+        return; // no lock right now
+      }
+      seen += 1;
+      try {
+        JSON.parse(text);
+      } catch {
+        unreadable += 1;
+      }
+    }, 0);
+    for (let i = 0; i < 300; i++) {
+      await withFileLock(lock, () => sleep(1));
+    }
+    clearInterval(watcher);
+    assert.ok(seen > 0, "the watcher saw the lock");
+    assert.equal(unreadable, 0, `of ${seen} looks at the lock`);
+  });
+
+  test("a writer removes the temporary files crashed writers left, but not a live writer's", async () => {
+    const folder = path.join(dir, "leftovers");
+    mkdirSync(folder);
+    const file = path.join(folder, "tokens.json");
+    const dead = deadPid();
+    const crashed = [
+      `.tokens.json.${dead}.0a1b2c.tmp`,
+      `.tokens.json.${dead}.ffee00.tmp`,
+      `.tokens.json.lock.${dead}.1234ab.tmp`,
+    ];
+    for (const name of crashed) writeFileSync(path.join(folder, name), "{}");
+    // a live process's temporary file (the test runner's), and a name that is not ours
+    const live = `.tokens.json.${process.ppid}.abcdef.tmp`;
+    const unrelated = ".tokens.json.notes.tmp";
+    writeFileSync(path.join(folder, live), "{}");
+    writeFileSync(path.join(folder, unrelated), "keep");
+    const storage = new JSONTokenStorage(file);
+    await storage.storeTokenDataByResourceServer({ rs: tokenData({ resource_server: "rs" }) });
+    await storage.close();
+    assert.deepEqual(readdirSync(folder).sort(), [live, unrelated, "tokens.json"].sort());
+  });
+
+  test("an old temporary file is removed even when its pid is alive (pids get reused)", async () => {
+    const folder = path.join(dir, "old-leftovers");
+    mkdirSync(folder);
+    const name = `.tokens.json.${process.ppid}.0badc0de.tmp`;
+    writeFileSync(path.join(folder, name), "{}");
+    const old = new Date(Date.now() - 5 * 60_000);
+    utimesSync(path.join(folder, name), old, old);
+    const storage = new JSONTokenStorage(path.join(folder, "tokens.json"));
+    await storage.storeTokenDataByResourceServer({ rs: tokenData({ resource_server: "rs" }) });
+    await storage.close();
+    assert.deepEqual(readdirSync(folder), ["tokens.json"]);
   });
 });

@@ -33,6 +33,8 @@ export interface ServiceClientOptions {
   /** Per-attempt timeout in ms for this client's calls. */
   timeout?: number;
   retry?: RetryOptions;
+  /** The largest response body (decoded) a call accepts; default 64 MiB. */
+  maxResponseBytes?: number;
 }
 
 /** A client's resource server and default scopes, when they depend on its arguments. */
@@ -102,6 +104,7 @@ export abstract class BaseServiceClient {
       authorizer: options.authorizer,
       timeout: options.timeout,
       retry: options.retry,
+      maxResponseBytes: options.maxResponseBytes,
       appName: options.app?.appName,
       errorClass: statics.errorClass,
     });
@@ -259,6 +262,9 @@ function requestFor(spec: OperationSpec, options: OperationOptions): RequestOpti
     ...(options.headers ? { headers: options.headers } : {}),
     ...(options.signal ? { signal: options.signal } : {}),
     ...(options.timeout !== undefined ? { timeout: options.timeout } : {}),
+    ...(options.maxResponseBytes !== undefined
+      ? { maxResponseBytes: options.maxResponseBytes }
+      : {}),
   };
 }
 
