@@ -8,7 +8,11 @@ import {
   type OAuthTokenResponse,
   ReLoginRequiredError,
 } from "../auth/index.ts";
-import { AccessTokenAuthorizer, RefreshTokenAuthorizer } from "../authorizers/index.ts";
+import {
+  AccessTokenAuthorizer,
+  RefreshTokenAuthorizer,
+  type RenewingAuthorizerOptions,
+} from "../authorizers/index.ts";
 import { GlobusSDKUsageError } from "../errors.ts";
 import {
   authorizationParameters,
@@ -18,12 +22,12 @@ import {
 import { createLoginFlowManager, type LoginFlowManager } from "../login-flows/index.ts";
 import { AuthScopes, mergeScopes, type Scope, type ScopeLike, toScopes } from "../scopes/index.ts";
 import {
+  ExpiredTokenError,
   JSONTokenStorage,
   MemoryTokenStorage,
   SQLiteTokenStorage,
   TokenValidationError,
   ValidatingTokenStorage,
-  withFileLock,
 } from "../token-storage/index.ts";
 import type { TokenData, TokenStorage, TokenStorageProvider } from "../token-storage/types.ts";
 import type { Authorizer } from "../transport/types.ts";
@@ -67,6 +71,53 @@ function isTokenStorage(value: unknown): value is TokenStorage {
   );
 }
 
+/** A resource server's authorizer, while it is built and once it is. */
+interface AuthorizerEntry {
+  pending: Promise<Authorizer>;
+  authorizer: Authorizer | undefined;
+}
+
+/**
+ * Serves a stored access token that nothing can renew, until it expires (by the login
+ * client's clock); then, and after a 401 past expiry, it raises {@link ExpiredTokenError},
+ * which the app answers with a login through its validation-error handler.
+ */
+class ExpiringAccessTokenAuthorizer implements Authorizer {
+  readonly #inner: AccessTokenAuthorizer;
+  readonly #resourceServer: string;
+  readonly #expiresAt: number;
+  readonly #now: () => number;
+
+  constructor(resourceServer: string, data: TokenData, now: () => number) {
+    this.#inner = new AccessTokenAuthorizer(data.access_token);
+    this.#resourceServer = resourceServer;
+    this.#expiresAt = data.expires_at_seconds;
+    this.#now = now;
+  }
+
+  async getAuthorizationHeader(): Promise<string> {
+    if (this.#now() >= this.#expiresAt) {
+      throw new ExpiredTokenError(this.#resourceServer, this.#expiresAt);
+    }
+    return this.#inner.getAuthorizationHeader();
+  }
+
+  async handleMissingAuthorization(): Promise<boolean> {
+    if (this.#now() >= this.#expiresAt) {
+      throw new ExpiredTokenError(this.#resourceServer, this.#expiresAt);
+    }
+    return false;
+  }
+
+  toString(): string {
+    return `ExpiringAccessTokenAuthorizer(expires at ${this.#expiresAt})`;
+  }
+
+  [Symbol.for("nodejs.util.inspect.custom")](): string {
+    return this.toString();
+  }
+}
+
 /**
  * Manages Globus Auth scope requirements per resource server, runs login flows to meet
  * them, caches tokens, and hands authorizers to bound service clients.
@@ -80,10 +131,20 @@ export abstract class GlobusApp implements AsyncDisposable {
   readonly clientId: string;
   readonly loginClient: BaseLoginClient;
   readonly #scopeRequirements = new Map<string, Scope[]>();
-  readonly #authorizers = new Map<string, Authorizer>();
+  /** One authorizer per resource server, built once however many callers ask at once. */
+  readonly #authorizers = new Map<string, AuthorizerEntry>();
   readonly #toClose: Array<() => Promise<void> | void> = [];
   #storage: Promise<ValidatingTokenStorage> | undefined;
   #loginInFlight: Promise<void> | undefined;
+  /** The recovery (a login through the handler) that callers who saw tokens fail share. */
+  #recovery: Promise<void> | undefined;
+  /** Counts stored logins, so a caller can tell whether one happened since its tokens failed. */
+  #loginGeneration = 0;
+  /**
+   * Refresh tokens Globus Auth refused in this process. They are never sent again: an entry
+   * holding one counts as needing a login, whichever process stored it.
+   */
+  readonly #refusedRefreshTokens = new Set<string>();
   #closed = false;
 
   constructor(appName: string, options: GlobusAppOptions) {
@@ -188,6 +249,7 @@ export abstract class GlobusApp implements AsyncDisposable {
       consentSource: consents,
       validateIdentity: this.checksIdentity,
       idTokenDecoder: this.#idTokenDecoder(),
+      now: () => this.loginClient.now(),
     });
     if (owned) this.#toClose.push(() => inner.close());
     return storage;
@@ -217,22 +279,42 @@ export abstract class GlobusApp implements AsyncDisposable {
 
   async #getAuthorizer(resourceServer: string, recover: boolean): Promise<Authorizer> {
     this.#assertOpen();
-    const cached = this.#authorizers.get(resourceServer);
-    if (cached) return cached;
+    const generation = this.#loginGeneration;
     try {
-      return await this.#buildAuthorizer(resourceServer);
+      return await this.#authorizerOnce(resourceServer);
     } catch (error) {
       if (!(error instanceof TokenValidationError) || !recover) throw error;
-      await this.#recover(error);
-      return await this.#buildAuthorizer(resourceServer);
+      await this.#recover(error, generation);
+      return await this.#authorizerOnce(resourceServer);
     }
   }
 
-  async #buildAuthorizer(resourceServer: string): Promise<Authorizer> {
-    const storage = await this.tokenStorage();
-    const authorizer = await this.createAuthorizer(resourceServer, storage);
-    this.#authorizers.set(resourceServer, authorizer);
-    return authorizer;
+  /** The cached authorizer, or one being built: concurrent callers share one build. */
+  #authorizerOnce(resourceServer: string): Promise<Authorizer> {
+    const cached = this.#authorizers.get(resourceServer);
+    if (cached) return cached.pending;
+    const build = async () => {
+      const authorizer = await this.createAuthorizer(resourceServer, await this.tokenStorage());
+      entry.authorizer = authorizer;
+      return authorizer;
+    };
+    const entry: AuthorizerEntry = { pending: build(), authorizer: undefined };
+    this.#authorizers.set(resourceServer, entry);
+    entry.pending.catch(() => this.#forgetAuthorizer(resourceServer, entry));
+    return entry.pending;
+  }
+
+  /** Drops a cached authorizer, unless another has replaced it meanwhile. */
+  #forgetAuthorizer(resourceServer: string, which: AuthorizerEntry | Authorizer): void {
+    const entry = this.#authorizers.get(resourceServer);
+    if (entry && (entry === which || entry.authorizer === which)) {
+      this.#authorizers.delete(resourceServer);
+    }
+  }
+
+  /** Whether Globus Auth refused this refresh token in this process. */
+  protected isRefusedRefreshToken(refreshToken: string): boolean {
+    return this.#refusedRefreshTokens.has(refreshToken);
   }
 
   /**
@@ -242,18 +324,23 @@ export abstract class GlobusApp implements AsyncDisposable {
   #lazyAuthorizer(resourceServer: string): Authorizer {
     // A refresh token that Auth refuses (expired, revoked) means the person must log in
     // again: do that once through the validation-error handler, then use the new tokens.
+    // An expired access token with nothing to renew it likewise needs a login.
     const withRelogin = async <T>(
       use: (authorizer: Authorizer) => Promise<T>,
       onRelogin: T | undefined,
     ) => {
+      const generation = this.#loginGeneration;
       const authorizer = await this.getAuthorizer(resourceServer);
       try {
         return await use(authorizer);
       } catch (error) {
-        if (!(error instanceof ReLoginRequiredError)) throw error;
-        if (this.#authorizers.get(resourceServer) === authorizer)
-          this.#authorizers.delete(resourceServer);
-        await this.#recover(error);
+        if (!(error instanceof ReLoginRequiredError) && !(error instanceof TokenValidationError))
+          throw error;
+        this.#forgetAuthorizer(resourceServer, authorizer);
+        if (error instanceof ReLoginRequiredError && authorizer instanceof RefreshTokenAuthorizer) {
+          this.#refusedRefreshTokens.add(authorizer.refreshToken);
+        }
+        await this.#recover(error, generation);
         return onRelogin !== undefined ? onRelogin : use(await this.getAuthorizer(resourceServer));
       }
     };
@@ -262,7 +349,7 @@ export abstract class GlobusApp implements AsyncDisposable {
       handleMissingAuthorization: (sent?: string) =>
         withRelogin((a) => a.handleMissingAuthorization(sent), true),
       authorizationAccepted: (sent) =>
-        this.#authorizers.get(resourceServer)?.authorizationAccepted?.(sent),
+        this.#authorizers.get(resourceServer)?.authorizer?.authorizationAccepted?.(sent),
     };
   }
 
@@ -299,12 +386,27 @@ export abstract class GlobusApp implements AsyncDisposable {
     await flight;
   }
 
-  /** Runs the validation-error handler once, or joins a login another caller started. */
-  async #recover(error: Error): Promise<void> {
+  /**
+   * Runs the validation-error handler once for every caller that saw the tokens fail since
+   * the last login: the first starts it, the rest wait for it, and a caller whose failure
+   * predates a login that has since finished just tries again.
+   */
+  async #recover(error: Error, generation: number): Promise<void> {
     const handler = this.config.tokenValidationErrorHandler;
     if (!handler) throw error;
-    if (this.#loginInFlight) await this.#loginInFlight;
-    else await handler(this, error);
+    if (this.#loginGeneration !== generation) return;
+    if (this.#loginInFlight) {
+      await this.#loginInFlight;
+      return;
+    }
+    this.#recovery ??= (async () => {
+      try {
+        await handler(this, error);
+      } finally {
+        this.#recovery = undefined;
+      }
+    })();
+    await this.#recovery;
   }
 
   /** Every requirement of the app, merged with the login's own required scopes. */
@@ -349,11 +451,49 @@ export abstract class GlobusApp implements AsyncDisposable {
     if (data.refresh_token) await this.loginClient.revokeToken(data.refresh_token);
   }
 
-  /** Stores a token response (after validation) and forgets cached authorizers. */
+  /** Stores a login's token response (after validation) and forgets cached authorizers. */
   protected async storeTokenResponse(response: OAuthTokenResponse): Promise<void> {
     const storage = await this.tokenStorage();
     await storage.storeTokenResponse(response);
     this.#authorizers.clear();
+    this.#loginGeneration += 1;
+  }
+
+  /**
+   * How long a renewal may wait for another process's renewal of the same resource server:
+   * as long as that renewal may take (the login client's longest request), and a little more.
+   */
+  protected get refreshLockWaitMs(): number {
+    return this.loginClient.transport.maxRequestMs + 5_000;
+  }
+
+  /**
+   * The options that make an authorizer renew as one with every process sharing the
+   * storage: under the storage's refresh lock for the resource server, after re-reading the
+   * store, adopting a fresh token a sibling stored, and storing what it gets.
+   */
+  protected sharedRenewal(
+    resourceServer: string,
+    storage: ValidatingTokenStorage,
+  ): Pick<RenewingAuthorizerOptions, "serialize" | "beforeRefresh" | "onRefresh"> {
+    return {
+      serialize: (work) =>
+        storage.withRefreshLock(resourceServer, work, { waitMs: this.refreshLockWaitMs }),
+      beforeRefresh: async () => {
+        const latest = await storage.getTokenData(resourceServer);
+        if (!latest) return undefined;
+        const refreshToken =
+          latest.refresh_token && !this.isRefusedRefreshToken(latest.refresh_token)
+            ? latest.refresh_token
+            : undefined;
+        return {
+          accessToken: latest.access_token,
+          expiresAt: latest.expires_at_seconds,
+          refreshToken,
+        };
+      },
+      onRefresh: (response) => storage.storeTokenResponse(response),
+    };
   }
 
   /** Closes what the app created (storage it built); never what it was given. Idempotent. */
@@ -418,38 +558,33 @@ export class UserApp extends GlobusApp {
     await this.storeTokenResponse(response);
   }
 
+  /**
+   * An entry with a refresh token (not one Auth refused) gets a refreshing authorizer; one
+   * without (Python stores none by default, and `requestRefreshTokens: false` asks for
+   * none) serves its access token until it expires, then leads to a login.
+   */
   protected async createAuthorizer(
     resourceServer: string,
     storage: ValidatingTokenStorage,
   ): Promise<Authorizer> {
     const data = await storage.getValidTokenData(resourceServer, {
-      requireRefreshToken: this.config.requestRefreshTokens,
+      refreshable: true,
+      isRefusedRefreshToken: (token) => this.isRefusedRefreshToken(token),
     });
-    if (!this.config.requestRefreshTokens || !data.refresh_token) {
-      return new AccessTokenAuthorizer(data.access_token);
+    const refreshToken =
+      data.refresh_token && !this.isRefusedRefreshToken(data.refresh_token)
+        ? data.refresh_token
+        : undefined;
+    if (!refreshToken) {
+      return new ExpiringAccessTokenAuthorizer(resourceServer, data, () => this.loginClient.now());
     }
-    // Processes sharing a token file refresh one at a time, each re-reading the store
-    // first, so one refresh serves them all.
-    const file = (storage.storage as { filepath?: unknown }).filepath;
-    const lockPath = typeof file === "string" ? `${file}.refresh.lock` : undefined;
     return new RefreshTokenAuthorizer({
       loginClient: this.loginClient,
       resourceServer,
-      refreshToken: data.refresh_token,
+      refreshToken,
       accessToken: data.access_token,
       expiresAt: data.expires_at_seconds,
-      serialize: lockPath ? (work) => withFileLock(lockPath, work) : undefined,
-      onRefresh: (response) => storage.storeTokenResponse(response),
-      beforeRefresh: async () => {
-        // a sibling process may have refreshed already: adopt its tokens if still fresh
-        const latest = await storage.getTokenData(resourceServer);
-        if (!latest) return undefined;
-        return {
-          accessToken: latest.access_token,
-          expiresAt: latest.expires_at_seconds,
-          refreshToken: latest.refresh_token ?? undefined,
-        };
-      },
+      ...this.sharedRenewal(resourceServer, storage),
     });
   }
 }
@@ -508,12 +643,14 @@ export class ClientApp extends GlobusApp {
       );
     }
     const stored = await storage.getTokenData(resourceServer);
+    // a fleet of processes on one store makes one grant per expiry, not one each
     return new ClientCredentialsAuthorizer({
       confidentialClient: this.#client,
       scopes,
+      resourceServer,
       accessToken: stored?.access_token,
       expiresAt: stored?.expires_at_seconds,
-      onRefresh: (response) => storage.storeTokenResponse(response),
+      ...this.sharedRenewal(resourceServer, storage),
     });
   }
 }

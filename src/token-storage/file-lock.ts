@@ -1,8 +1,9 @@
-import { randomBytes } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import {
   closeSync,
   fsyncSync,
   linkSync,
+  mkdirSync,
   openSync,
   readdirSync,
   readFileSync,
@@ -346,4 +347,31 @@ export async function withFileLock<T>(
     releaseLocal();
     if (localQueues.get(key) === tail) localQueues.delete(key);
   }
+}
+
+/**
+ * The refresh lock of a file storage: one lock file per resource server beside the token
+ * file (`<file>.refresh-<resource server>.lock`), so renewing one resource server never
+ * waits for another's.
+ */
+export function withFileRefreshLock<T>(
+  filepath: string,
+  resourceServer: string,
+  work: () => Promise<T>,
+  waitMs: number | undefined,
+): Promise<T> {
+  const safe = resourceServer.replace(/[^A-Za-z0-9._-]/g, "_").slice(0, 100);
+  const name =
+    safe === resourceServer
+      ? safe
+      : `${safe}-${createHash("sha256").update(resourceServer).digest("hex").slice(0, 8)}`;
+  try {
+    // the first renewal may come before the first write made the folder
+    mkdirSync(path.dirname(filepath), { recursive: true, mode: 0o700 });
+  } catch (error) {
+    return Promise.reject(fileWriteError("create the folder of", filepath, error));
+  }
+  return withFileLock(`${filepath}.refresh-${name}.lock`, work, {
+    ...(waitMs !== undefined ? { timeoutMs: waitMs } : {}),
+  });
 }

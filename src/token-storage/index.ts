@@ -20,7 +20,7 @@ export {
   TokenValidationError,
   UnmetScopeRequirementsError,
 } from "./errors.ts";
-export { type FileLockOptions, withFileLock } from "./file-lock.ts";
+export { type FileLockOptions, withFileLock, withFileRefreshLock } from "./file-lock.ts";
 export { InsecureTokenFolderWarning } from "./file-security.ts";
 export { JSONTokenStorage, type JSONTokenStorageOptions, writeFileAtomic } from "./json.ts";
 export { MemoryTokenStorage } from "./memory.ts";
@@ -34,6 +34,7 @@ export { pythonJsonDumps, TOKEN_DATA_FIELDS } from "./token-data.ts";
 export type {
   GlobusAppStorageContext,
   IdTokenClaims,
+  RefreshLockOptions,
   TokenData,
   TokenResponseLike,
   TokenStorage,

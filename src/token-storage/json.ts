@@ -9,12 +9,13 @@ import {
   removeLeftoverTemps,
   tempPathFor,
   withFileLock,
+  withFileRefreshLock,
   writeNewFile,
 } from "./file-lock.ts";
 import { checkTokenFolder, tightenFileMode, writeTarget } from "./file-security.ts";
 import { defaultGlobusAppTokenPath, type PathEnvironment } from "./paths.ts";
 import { checkTokenData, pythonJsonDumps, toStoredObject } from "./token-data.ts";
-import type { GlobusAppStorageContext, TokenData } from "./types.ts";
+import type { GlobusAppStorageContext, RefreshLockOptions, TokenData } from "./types.ts";
 
 /** Options for {@link JSONTokenStorage}. */
 export interface JSONTokenStorageOptions extends TokenStorageOptions {
@@ -264,6 +265,15 @@ export class JSONTokenStorage extends BaseTokenStorage {
       },
       lockOptions,
     );
+  }
+
+  /** One refresh at a time per resource server among every process using this file. */
+  withRefreshLock<T>(
+    resourceServer: string,
+    work: () => Promise<T>,
+    options: RefreshLockOptions = {},
+  ): Promise<T> {
+    return withFileRefreshLock(this.filepath, resourceServer, work, options.waitMs);
   }
 
   protected async storeImpl(data: Record<string, TokenData>): Promise<void> {

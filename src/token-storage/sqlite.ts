@@ -5,10 +5,11 @@ import { GlobusSDKUsageError } from "../errors.ts";
 import { SDK_VERSION } from "../version.ts";
 import { BaseTokenStorage, type TokenStorageOptions } from "./base.ts";
 import { TokenStorageError, TokenStorageFormatError } from "./errors.ts";
+import { withFileRefreshLock } from "./file-lock.ts";
 import { checkTokenFolder, tightenFileMode } from "./file-security.ts";
 import { defaultGlobusAppTokenPath, type PathEnvironment } from "./paths.ts";
 import { checkTokenData, pythonJsonDumps, toStoredObject } from "./token-data.ts";
-import type { GlobusAppStorageContext, TokenData } from "./types.ts";
+import type { GlobusAppStorageContext, RefreshLockOptions, TokenData } from "./types.ts";
 
 /** Options for {@link SQLiteTokenStorage}. */
 export interface SQLiteTokenStorageOptions extends TokenStorageOptions {
@@ -104,6 +105,15 @@ export class SQLiteTokenStorage extends BaseTokenStorage {
     return new SQLiteTokenStorage(`${base}.${SQLiteTokenStorage.fileFormat}`, {
       namespace: context.namespace ?? "DEFAULT",
     });
+  }
+
+  /** One refresh at a time per resource server among every process using this file. */
+  withRefreshLock<T>(
+    resourceServer: string,
+    work: () => Promise<T>,
+    options: RefreshLockOptions = {},
+  ): Promise<T> {
+    return withFileRefreshLock(this.filepath, resourceServer, work, options.waitMs);
   }
 
   protected override describePath(): string {

@@ -58,6 +58,26 @@ export interface TokenStorage {
   storeTokenResponse(response: TokenResponseLike): Promise<void>;
   /** Releases files and handles. Idempotent. */
   close(): Promise<void>;
+  /**
+   * Runs `work` while no other process that shares this storage renews `resourceServer`'s
+   * tokens, so that a fleet renews once: the holder re-reads the store first and adopts a
+   * sibling's fresh token. Optional: an app refreshes unlocked with storages without it.
+   * File storages lock a file beside theirs; a shared store (Redis) uses its own lock.
+   */
+  withRefreshLock?<T>(
+    resourceServer: string,
+    work: () => Promise<T>,
+    options?: RefreshLockOptions,
+  ): Promise<T>;
+}
+
+/** Options of {@link TokenStorage.withRefreshLock}. */
+export interface RefreshLockOptions {
+  /**
+   * How long to wait for another holder, in ms: at least as long as one renewal may take,
+   * so a slow refresh elsewhere does not fail a caller whose turn would have come.
+   */
+  waitMs?: number;
 }
 
 /** What a GlobusApp passes to a storage factory. */

@@ -11,7 +11,13 @@ import {
   UnmetScopeRequirementsError,
 } from "./errors.ts";
 import { identityOf } from "./token-data.ts";
-import type { IdTokenClaims, TokenData, TokenResponseLike, TokenStorage } from "./types.ts";
+import type {
+  IdTokenClaims,
+  RefreshLockOptions,
+  TokenData,
+  TokenResponseLike,
+  TokenStorage,
+} from "./types.ts";
 
 /** Scope requirements keyed by resource server, as a record or a map. */
 export type ScopeRequirements =
@@ -38,6 +44,8 @@ export interface ValidatingTokenStorageOptions {
   idTokenDecoder?: IdTokenDecoderLike;
   /** Close the wrapped storage when this one is closed. Default true. */
   closeWrappedStorage?: boolean;
+  /** The clock expiry is judged by, epoch seconds (an app passes its login client's). */
+  now?: () => number;
 }
 
 /** Options for one {@link ValidatingTokenStorage.getValidTokenData} call. */
@@ -47,6 +55,14 @@ export interface GetValidTokenDataOptions {
    * since the token can be refreshed.
    */
   requireRefreshToken?: boolean;
+  /**
+   * Accept an entry that has a refresh token whatever its expiry, or an access token that
+   * has not expired yet (an entry Python stored without a refresh token, say). Refresh
+   * tokens for which this returns true count as absent (Globus Auth refused them).
+   */
+  refreshable?: boolean;
+  /** With `refreshable`: refresh tokens known to be dead. */
+  isRefusedRefreshToken?: (refreshToken: string) => boolean;
 }
 
 /**
@@ -73,6 +89,7 @@ export class ValidatingTokenStorage implements TokenStorage {
   readonly #checkExpiry: boolean;
   readonly #idTokenDecoder: IdTokenDecoderLike | undefined;
   readonly #closeWrapped: boolean;
+  readonly #now: () => number;
   readonly #consents = new Map<string, ConsentForest>();
   readonly #consentFetches = new Map<string, Promise<ConsentForest>>();
   #identityId: string | null = null;
@@ -87,6 +104,7 @@ export class ValidatingTokenStorage implements TokenStorage {
     this.#checkExpiry = options.checkExpiry ?? true;
     this.#idTokenDecoder = options.idTokenDecoder;
     this.#closeWrapped = options.closeWrappedStorage ?? true;
+    this.#now = options.now ?? (() => Date.now() / 1000);
   }
 
   /** The identity of the tokens last stored or read, if known. */
@@ -271,20 +289,41 @@ export class ValidatingTokenStorage implements TokenStorage {
         resourceServer,
       );
     }
-    if (options.requireRefreshToken) {
+    const usableRefreshToken =
+      data.refresh_token && !options.isRefusedRefreshToken?.(data.refresh_token);
+    if (options.refreshable) {
+      if (!usableRefreshToken && data.expires_at_seconds < this.#now()) {
+        throw new ExpiredTokenError(resourceServer, data.expires_at_seconds);
+      }
+    } else if (options.requireRefreshToken) {
       if (!data.refresh_token) {
         throw new MissingTokenError(
           `No refresh token stored for resource server '${resourceServer}'`,
           resourceServer,
         );
       }
-    } else if (this.#checkExpiry && data.expires_at_seconds < Date.now() / 1000) {
+    } else if (this.#checkExpiry && data.expires_at_seconds < this.#now()) {
       throw new ExpiredTokenError(resourceServer, data.expires_at_seconds);
     }
     this.#checkRootScopes(resourceServer, data);
     if (data.identity_id) this.#identityId = data.identity_id;
     await this.#checkDependentScopes(resourceServer, data.identity_id ?? this.#identityId);
     return data;
+  }
+
+  /**
+   * The wrapped storage's refresh lock (see {@link TokenStorage.withRefreshLock}), or none:
+   * `work` then runs at once.
+   */
+  withRefreshLock<T>(
+    resourceServer: string,
+    work: () => Promise<T>,
+    options?: RefreshLockOptions,
+  ): Promise<T> {
+    this.#assertOpen();
+    return this.storage.withRefreshLock
+      ? this.storage.withRefreshLock(resourceServer, work, options)
+      : work();
   }
 
   /** Removes one entry (no checks). */

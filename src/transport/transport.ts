@@ -168,6 +168,15 @@ export class Transport {
     };
   }
 
+  /**
+   * The longest one request may take: every attempt at its full timeout, with the longest
+   * wait between attempts. Locks held around a request wait at least this long.
+   */
+  get maxRequestMs(): number {
+    const { maxAttempts, maxDelayMs, maxRetryAfterMs } = this.#retry;
+    return maxAttempts * this.timeoutMs + (maxAttempts - 1) * Math.max(maxDelayMs, maxRetryAfterMs);
+  }
+
   /** Sends a request and resolves with the decoded response, or throws a typed error. */
   async request<T = unknown>(options: RequestOptions): Promise<GlobusResponse<T>> {
     const method: HTTPMethod = options.method ?? "GET";
