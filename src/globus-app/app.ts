@@ -1,3 +1,4 @@
+import { describeValue, objectArgument } from "../arguments.ts";
 import {
   AuthClient,
   type BaseLoginClient,
@@ -148,9 +149,13 @@ export abstract class GlobusApp implements AsyncDisposable {
   #closed = false;
 
   constructor(appName: string, options: GlobusAppOptions) {
+    const where = `new ${new.target.name}`;
     if (typeof appName !== "string" || appName.trim() === "") {
-      throw new GlobusSDKUsageError("A GlobusApp needs a non-empty app name.");
+      throw new GlobusSDKUsageError(
+        `${where}: a GlobusApp needs a non-empty app name (appName), got ${describeValue(appName)}.`,
+      );
     }
+    objectArgument(where, options, "options (with clientId, or loginClient)");
     this.appName = appName;
     this.config = createGlobusAppConfig(options.config);
     if (options.loginClient && options.clientId) {
@@ -204,6 +209,11 @@ export abstract class GlobusApp implements AsyncDisposable {
   /** Adds requirements; duplicates merge with what is there. */
   addScopeRequirements(requirements: Readonly<Record<string, ScopeLike>>): void {
     this.#assertOpen();
+    objectArgument(
+      "addScopeRequirements",
+      requirements,
+      "requirements (scopes by resource server)",
+    );
     for (const [resourceServer, scopes] of Object.entries(requirements)) {
       const current = this.#scopeRequirements.get(resourceServer) ?? [];
       this.#scopeRequirements.set(resourceServer, mergeScopes(current, toScopes(scopes)));
@@ -598,7 +608,8 @@ export class ClientApp extends GlobusApp {
   protected readonly checksIdentity = false;
 
   constructor(appName: string, options: GlobusAppOptions) {
-    if (!options.loginClient && !options.clientSecret) {
+    if (!options?.loginClient && !options?.clientSecret) {
+      objectArgument("new ClientApp", options, "options (with clientId and clientSecret)");
       throw new GlobusSDKUsageError(
         "A ClientApp acts as its own client identity, so it needs a confidential client: pass clientSecret (native clients have no secret).",
       );

@@ -1,3 +1,4 @@
+import { optionsArgument } from "../arguments.ts";
 import type { BaseLoginClient, IDTokenDecoder } from "../auth/index.ts";
 import { GlobusSDKUsageError } from "../errors.ts";
 import type { LoginFlowManager } from "../login-flows/index.ts";
@@ -108,6 +109,7 @@ const KNOWN_KEYS = new Set([
 export function createGlobusAppConfig(
   input: GlobusAppConfigInput | GlobusAppConfig = {},
 ): GlobusAppConfig {
+  optionsArgument("GlobusApp config", input, "config");
   if (
     Object.isFrozen(input) &&
     "autoRedriveGares" in input &&

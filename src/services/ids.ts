@@ -1,3 +1,4 @@
+import { describeValue } from "../arguments.ts";
 import { GlobusSDKUsageError } from "../errors.ts";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -7,6 +8,14 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
  * these ids, so a typo must fail here rather than as a consent error at login.
  */
 export function uuidList(name: string, ids: string | Iterable<string>): string[] {
+  if (
+    typeof ids !== "string" &&
+    typeof (ids as Iterable<string> | null)?.[Symbol.iterator] !== "function"
+  ) {
+    throw new GlobusSDKUsageError(
+      `${name} must be a UUID or a list of them, got ${describeValue(ids)}.`,
+    );
+  }
   const list = typeof ids === "string" ? [ids] : [...ids];
   if (list.length === 0) throw new GlobusSDKUsageError(`${name} must name at least one id.`);
   list.forEach((id, i) => {

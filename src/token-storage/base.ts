@@ -1,3 +1,4 @@
+import { optionsArgument } from "../arguments.ts";
 import { GlobusSDKUsageError } from "../errors.ts";
 import { InvalidTokenDataError, TokenStorageClosedError } from "./errors.ts";
 import { checkTokenData } from "./token-data.ts";
@@ -28,7 +29,7 @@ export abstract class BaseTokenStorage implements TokenStorage {
   #closed = false;
 
   constructor(options: TokenStorageOptions = {}) {
-    const namespace = options.namespace ?? "DEFAULT";
+    const namespace = optionsArgument(`new ${new.target.name}`, options).namespace ?? "DEFAULT";
     if (typeof namespace !== "string" || namespace === "") {
       throw new GlobusSDKUsageError("A token storage namespace must be a non-empty string");
     }

@@ -1,4 +1,4 @@
-import { GlobusSDKError } from "../errors.ts";
+import { GlobusSDKError, GlobusSDKUsageError } from "../errors.ts";
 
 /**
  * A token store could not be read or written: an unreadable file, a database error, a
@@ -28,8 +28,11 @@ export class TokenStorageClosedError extends TokenStorageError {
   override name = "TokenStorageClosedError";
 }
 
-/** Token data handed to a storage is not valid (a missing or mistyped field). */
-export class InvalidTokenDataError extends TokenStorageError {
+/**
+ * Token data handed to a storage is not valid (a missing or mistyped field, a value JSON
+ * cannot hold): a usage error, and nothing is written.
+ */
+export class InvalidTokenDataError extends GlobusSDKUsageError {
   override name = "InvalidTokenDataError";
 }
 

@@ -1,6 +1,7 @@
 import { mkdirSync, readFileSync, renameSync, unlinkSync } from "node:fs";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
+import { optionsArgument, stringArgument } from "../arguments.ts";
 import { SDK_VERSION } from "../version.ts";
 import { BaseTokenStorage, type TokenStorageOptions } from "./base.ts";
 import { TokenStorageError, TokenStorageFormatError } from "./errors.ts";
@@ -86,8 +87,8 @@ export class JSONTokenStorage extends BaseTokenStorage {
   #checkedModes = false;
 
   constructor(filepath: string, options: JSONTokenStorageOptions = {}) {
-    super(options);
-    this.filepath = path.resolve(String(filepath));
+    super(optionsArgument("new JSONTokenStorage", options));
+    this.filepath = path.resolve(stringArgument("new JSONTokenStorage", filepath, "filepath"));
     this.#lockTimeoutMs = options.lockTimeoutMs;
     this.#lockStaleMs = options.lockStaleMs;
   }

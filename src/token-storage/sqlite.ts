@@ -1,6 +1,7 @@
 import { closeSync, mkdirSync, openSync } from "node:fs";
 import path from "node:path";
 import type { DatabaseSync, StatementSync } from "node:sqlite";
+import { optionsArgument, stringArgument } from "../arguments.ts";
 import { GlobusSDKUsageError } from "../errors.ts";
 import { SDK_VERSION } from "../version.ts";
 import { BaseTokenStorage, type TokenStorageOptions } from "./base.ts";
@@ -77,14 +78,15 @@ export class SQLiteTokenStorage extends BaseTokenStorage {
 
   /** @throws GlobusSDKUsageError for `":memory:"`: use {@link MemoryTokenStorage} instead. */
   constructor(filepath: string, options: SQLiteTokenStorageOptions = {}) {
-    super(options);
+    super(optionsArgument("new SQLiteTokenStorage", options));
+    stringArgument("new SQLiteTokenStorage", filepath, "filepath");
     if (filepath === ":memory:") {
       throw new GlobusSDKUsageError(
         "SQLiteTokenStorage cannot be used with a ':memory:' database. " +
           "To keep tokens in memory, use MemoryTokenStorage instead.",
       );
     }
-    this.filepath = path.resolve(String(filepath));
+    this.filepath = path.resolve(filepath);
     this.#busyTimeoutMs = options.busyTimeoutMs ?? 10_000;
   }
 

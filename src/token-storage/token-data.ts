@@ -1,3 +1,4 @@
+import { notJsonReason } from "../arguments.ts";
 import type { TokenData } from "./types.ts";
 
 /** The standard fields, in the order the Python SDK writes them. */
@@ -38,6 +39,8 @@ export function checkTokenData(value: unknown): TokenData | string {
   if (typeof expires !== "number" || !Number.isSafeInteger(expires)) {
     return "'expires_at_seconds' is missing or not an integer";
   }
+  const notJson = notJsonReason(value, "token data");
+  if (notJson) return notJson;
   const copy = structuredClone(value) as Record<string, unknown>;
   for (const field of OPTIONAL_STRINGS) copy[field] ??= null;
   return copy as TokenData;

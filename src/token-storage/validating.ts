@@ -1,3 +1,5 @@
+import { describeValue, optionsArgument } from "../arguments.ts";
+import { GlobusSDKUsageError } from "../errors.ts";
 import { type Scope, type ScopeLike, toScopes } from "../scopes/index.ts";
 import { type IdTokenDecoderLike, tokenDataFromResponse } from "./base.ts";
 import { ConsentForest, type ConsentSource } from "./consents.ts";
@@ -96,6 +98,12 @@ export class ValidatingTokenStorage implements TokenStorage {
   #closed = false;
 
   constructor(storage: TokenStorage, options: ValidatingTokenStorageOptions = {}) {
+    optionsArgument("new ValidatingTokenStorage", options);
+    if (typeof (storage as TokenStorage | null)?.getTokenData !== "function") {
+      throw new GlobusSDKUsageError(
+        `new ValidatingTokenStorage: storage must be a TokenStorage, got ${describeValue(storage)}.`,
+      );
+    }
     this.storage = storage;
     this.namespace = storage.namespace;
     this.#requirements = options.scopeRequirements ?? {};

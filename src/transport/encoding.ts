@@ -1,8 +1,14 @@
+import { describeValue } from "../arguments.ts";
 import { GlobusSDKUsageError } from "../errors.ts";
 import type { QueryValue } from "./types.ts";
 
 /** Encodes one path segment, so ids with `/`, `?` or `#` cannot escape their place. */
 export function encodePathSegment(segment: string | number): string {
+  if (typeof segment !== "string" && typeof segment !== "number") {
+    throw new GlobusSDKUsageError(
+      `A path segment (an id or a name) must be a string, got ${describeValue(segment)}.`,
+    );
+  }
   const text = String(segment);
   if (text.length === 0) {
     throw new GlobusSDKUsageError("A path segment (an id or a name) must not be empty.");
@@ -17,7 +23,18 @@ export function encodePathSegment(segment: string | number): string {
 export function apiPath(strings: TemplateStringsArray, ...values: (string | number)[]): string {
   let out = strings[0] ?? "";
   for (let i = 0; i < values.length; i++) {
-    out += encodePathSegment(values[i]!) + (strings[i + 1] ?? "");
+    const value = values[i]!;
+    if ((typeof value !== "string" && typeof value !== "number") || value === "") {
+      // name the place in the path, since the argument's own name is not known here
+      const template = strings.reduce(
+        (path, part, j) => (j === 0 ? part : `${path}{id}${part}`),
+        "",
+      );
+      throw new GlobusSDKUsageError(
+        `An id for the request path ${template} is missing: got ${describeValue(value)} where a string is needed.`,
+      );
+    }
+    out += encodePathSegment(value) + (strings[i + 1] ?? "");
   }
   return out;
 }

@@ -1,4 +1,5 @@
 import { debuglog } from "node:util";
+import { objectArgument, stringArgument } from "../arguments.ts";
 import { GlobusSDKUsageError } from "../errors.ts";
 import { SDK_PRODUCT, SDK_VERSION } from "../version.ts";
 import { assertSecureUrl, encodeQuery, joinUrl } from "./encoding.ts";
@@ -142,6 +143,8 @@ export class Transport {
   readonly #headers: Record<string, string>;
 
   constructor(options: TransportOptions) {
+    objectArgument("new Transport", options, "options (with baseUrl)");
+    stringArgument("new Transport", options.baseUrl, "baseUrl");
     assertSecureUrl(options.baseUrl);
     this.baseUrl = options.baseUrl.endsWith("/") ? options.baseUrl : `${options.baseUrl}/`;
     this.authorizer = options.authorizer;

@@ -1,3 +1,4 @@
+import { optionsArgument } from "../../arguments.ts";
 import { GlobusSDKUsageError } from "../../errors.ts";
 import type { GlobusApp } from "../../globus-app/app.ts";
 import { mergeScopes, type Scope, type ScopeLike, toScopes } from "../../scopes/index.ts";
@@ -76,6 +77,7 @@ export abstract class BaseServiceClient {
     binding?: ServiceBinding,
     baseUrlOverride?: string,
   ) {
+    optionsArgument(`new ${new.target.name}`, options);
     this.#binding = binding;
     if (options.app && options.authorizer) {
       throw new GlobusSDKUsageError(
