@@ -113,7 +113,14 @@ interface PendingAuthorization {
   message: string | undefined;
   policies: string | undefined;
   prefillNamedGrant: string | undefined;
+  /** Emulator time the authorize request arrived; unanswered ones expire. */
+  createdAt: number;
 }
+
+/** An authorize request nobody answers is forgotten after this many emulator seconds. */
+export const PENDING_AUTHORIZATION_LIFETIME = 3600;
+/** At most this many unanswered authorize requests are kept; the oldest go first. */
+export const MAX_PENDING_AUTHORIZATIONS = 1000;
 
 interface AuthCode {
   clientId: string;
@@ -856,6 +863,7 @@ export class AuthService {
       message: query.get("session_message") ?? undefined,
       policies: query.get("session_required_policies") ?? undefined,
       prefillNamedGrant: query.get("prefill_named_grant") ?? undefined,
+      createdAt: this.#core.now(),
     };
     const auto = this.#autoApproval;
     if (auto) {
@@ -868,8 +876,23 @@ export class AuthService {
       return this.#approve(pending, identityId, auto.mfa || pending.requiredMfa, undefined);
     }
     const requestId = this.#core.newId();
+    this.#forgetStalePending();
     this.#pending.set(requestId, pending);
     return { html: this.#consentHtml(requestId, pending) };
+  }
+
+  /** Unanswered authorize requests expire, and never pile up past a bound. */
+  #forgetStalePending(): void {
+    const oldest = this.#core.now() - PENDING_AUTHORIZATION_LIFETIME;
+    for (const [id, pending] of this.#pending) {
+      if (pending.createdAt >= oldest && this.#pending.size < MAX_PENDING_AUTHORIZATIONS) break;
+      this.#pending.delete(id);
+    }
+  }
+
+  /** How many authorize requests await an answer (for tests of the bound). */
+  get pendingAuthorizations(): number {
+    return this.#pending.size;
   }
 
   /** The identity auto-approval logs in with: a linked one if the request names it. */
@@ -927,7 +950,10 @@ export class AuthService {
     const form = request.form();
     const requestId = form.get("request_id") ?? "";
     const pending = this.#pending.get(requestId);
-    if (!pending) {
+    if (pending && pending.createdAt < this.#core.now() - PENDING_AUTHORIZATION_LIFETIME) {
+      this.#pending.delete(requestId);
+    }
+    if (!pending || !this.#pending.has(requestId)) {
       return {
         status: 400,
         html: errorPage(

@@ -101,6 +101,8 @@ export interface EmulatorControls {
   clearRequestLog(): void;
   /** Every route each mount serves (`auth` included), with `:name` path segments. */
   routes(): EmulatedRoute[];
+  /** How many authorize requests await a person's answer on the login page. */
+  pendingAuthorizations(): number;
   /** Every access and refresh token issued so far. */
   tokens(): IssuedTokenSummary[];
   /** Replaces the id_token signing key; the old public key leaves the JWKS unless kept. */
@@ -151,6 +153,9 @@ export interface EmulatedRoute {
 }
 
 const ADMIN_PREFIX = "_emulator";
+/** One clock advance moves at most ten years; all of them together at most a hundred. */
+const MAX_CLOCK_ADVANCE_SECONDS = 10 * 365 * 24 * 3600;
+const MAX_CLOCK_OFFSET_SECONDS = 100 * 365 * 24 * 3600;
 
 const genericFormat: ErrorBodyFormatter = (status, code, message) => ({
   code,
@@ -291,6 +296,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
 
   const now = () => Math.floor(clockSource() + clockOffset);
   const servicePorts = options.servicePorts === true;
+  // the shared port, once listening: the controls' Host check needs it
+  let sharedPort = 0;
   // with servicePorts: the origin of each service and of each GCS endpoint, once listening
   const serviceOrigins = new Map<string, string>();
   const gcsOrigins = new Map<string, string>();
@@ -365,6 +372,11 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       if (typeof seconds !== "number" || !Number.isFinite(seconds) || seconds < 0) {
         throw new GlobusSDKUsageError("advanceClock: seconds must be a non-negative number");
       }
+      if (seconds > MAX_CLOCK_ADVANCE_SECONDS || clockOffset + seconds > MAX_CLOCK_OFFSET_SECONDS) {
+        throw new GlobusSDKUsageError(
+          `advanceClock: at most ${MAX_CLOCK_ADVANCE_SECONDS} seconds at a time, and ${MAX_CLOCK_OFFSET_SECONDS} in all (dates past that break token expiry)`,
+        );
+      }
       clockOffset += seconds;
       return now();
     },
@@ -407,6 +419,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       log = [];
       grantCounts.clear();
     },
+    pendingAuthorizations: () => auth.pendingAuthorizations,
     routes: () =>
       [...mounts].flatMap(([service, mount]) =>
         mount.router
@@ -487,6 +500,11 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     const request = new ParsedRequest(method, subPath, query, req.headers, body);
 
     if (!origin && mountName === ADMIN_PREFIX) {
+      const refused = controlRequestProblem(req, method, sharedPort);
+      if (refused) {
+        send(res, { status: 403, body: genericFormat(403, "Forbidden", refused) }, false);
+        return;
+      }
       await dispatch(request, admin, res, false);
       return;
     }
@@ -712,6 +730,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   let actualPort: number;
   try {
     actualPort = await listen(undefined, port);
+    sharedPort = actualPort;
     baseUrl = `http://127.0.0.1:${actualPort}/`;
     if (servicePorts) {
       const origin = (listenPort: number) => `http://127.0.0.1:${listenPort}/`;
@@ -879,6 +898,9 @@ function registerAdminRoutes(router: Router, controls: EmulatorControls): void {
     return { body: { requests: controls.requestLog(filter) } };
   });
   router.route("GET", "/routes", () => ({ body: { routes: controls.routes() } }));
+  router.route("GET", "/authorizations/pending", () => ({
+    body: { count: controls.pendingAuthorizations() },
+  }));
   router.route("DELETE", "/requests", () => {
     controls.clearRequestLog();
     return { body: { ok: true } };
@@ -898,4 +920,37 @@ function registerAdminRoutes(router: Router, controls: EmulatorControls): void {
     controls.reset();
     return { body: { ok: true } };
   });
+}
+
+/**
+ * Why a control request is refused, or undefined. The controls change and reveal
+ * everything (tokens included), so only a local program may use them: its `Host` must be
+ * the loopback address the emulator listens on (a web page reached through DNS rebinding
+ * sends its own host name), and every request that changes something must say
+ * `Content-Type: application/json`, which a cross-site page cannot send without a CORS
+ * preflight the emulator never answers.
+ */
+function controlRequestProblem(
+  req: IncomingMessage,
+  method: string,
+  port: number,
+): string | undefined {
+  const host = (req.headers.host ?? "").toLowerCase();
+  const allowed = [`127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`];
+  if (!allowed.includes(host)) {
+    return `Emulator controls answer only requests addressed to 127.0.0.1:${port} (Host was ${JSON.stringify(req.headers.host ?? "")})`;
+  }
+  if (method !== "GET" && method !== "HEAD") {
+    const type = String(req.headers["content-type"] ?? "").toLowerCase();
+    if (!/^application\/json\s*(;|$)/.test(type)) {
+      return "Emulator controls that change state need Content-Type: application/json";
+    }
+  }
+  if (
+    typeof req.headers.origin === "string" &&
+    !/^https?:\/\/(127\.0\.0\.1|localhost|\[::1\])(:\d+)?$/i.test(req.headers.origin)
+  ) {
+    return `Emulator controls refuse requests from web pages (Origin ${req.headers.origin})`;
+  }
+  return undefined;
 }

@@ -9,12 +9,20 @@ import {
   type RunningEmulator,
   startEmulator,
 } from "../../src/testing/index.ts";
-import { authorizeCode, basicAuth, NATIVE_REDIRECT, postForm, TRANSFER_ALL } from "./helpers.ts";
+import {
+  authorizeCode,
+  basicAuth,
+  NATIVE_REDIRECT,
+  nativeAuthorizeUrl,
+  pkcePair,
+  postForm,
+  TRANSFER_ALL,
+} from "./helpers.ts";
 
 async function control(emulator: RunningEmulator, method: string, path: string, body?: unknown) {
   const response = await fetch(`${emulator.baseUrl}_emulator/${path}`, {
     method,
-    headers: body === undefined ? {} : { "content-type": "application/json" },
+    headers: method === "GET" ? {} : { "content-type": "application/json" },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   return { status: response.status, body: (await response.json()) as any };
@@ -302,5 +310,98 @@ describe("fault injection", () => {
     await new Promise((resolve) => setTimeout(resolve, 50));
     await local.stop();
     assert.match(await pending, /socket hang up|ECONNRESET/);
+  });
+});
+
+describe("controls as a local service", () => {
+  let emulator: RunningEmulator;
+  before(async () => {
+    emulator = await startEmulator();
+  });
+  after(() => emulator.stop());
+
+  /** A raw request, so that the Host header can be anything. */
+  function raw(
+    method: string,
+    path: string,
+    headers: Record<string, string>,
+    body?: string,
+  ): Promise<{ status: number; text: string }> {
+    return new Promise((resolve, reject) => {
+      const request = httpRequest(
+        { host: "127.0.0.1", port: emulator.port, method, path, headers },
+        (response) => {
+          let text = "";
+          response.setEncoding("utf8");
+          response.on("data", (chunk) => {
+            text += chunk;
+          });
+          response.on("end", () => resolve({ status: response.statusCode ?? 0, text }));
+        },
+      );
+      request.on("error", reject);
+      request.end(body);
+    });
+  }
+  const loopback = () => `127.0.0.1:${emulator.port}`;
+
+  it("refuses a cross-site text/plain POST, and a POST with no content type", async () => {
+    const before = emulator.controls.now();
+    const plain = await raw(
+      "POST",
+      "/_emulator/clock/advance",
+      { host: loopback(), "content-type": "text/plain" },
+      JSON.stringify({ seconds: 3600 }),
+    );
+    assert.equal(plain.status, 403);
+    assert.match(plain.text, /Content-Type: application\/json/);
+    const bare = await raw("POST", "/_emulator/reset", { host: loopback() });
+    assert.equal(bare.status, 403);
+    assert.equal(emulator.controls.now(), before, "nothing changed");
+  });
+
+  it("refuses any Host but its own loopback address (DNS rebinding), and foreign Origins", async () => {
+    const rebound = await raw("GET", "/_emulator/tokens", {
+      host: `evil.example:${emulator.port}`,
+    });
+    assert.equal(rebound.status, 403);
+    assert.equal(rebound.text.includes('tokens":['), false);
+    const otherPort = await raw("GET", "/_emulator/tokens", { host: "127.0.0.1:1" });
+    assert.equal(otherPort.status, 403);
+    const fromPage = await raw(
+      "POST",
+      "/_emulator/reset",
+      { host: loopback(), "content-type": "application/json", origin: "https://evil.example" },
+      "{}",
+    );
+    assert.equal(fromPage.status, 403);
+    const ok = await raw("GET", "/_emulator/clock", { host: loopback() });
+    assert.equal(ok.status, 200);
+    const localhost = await raw("GET", "/_emulator/clock", { host: `localhost:${emulator.port}` });
+    assert.equal(localhost.status, 200);
+  });
+
+  it("bounds the clock advance", async () => {
+    assert.throws(() => emulator.controls.advanceClock(1e12), /at most/);
+    assert.throws(() => emulator.controls.advanceClock(Number.MAX_VALUE), /at most/);
+    const over = await control(emulator, "POST", "clock/advance", { seconds: 1e15 });
+    assert.equal(over.status, 400);
+    assert.ok(Number.isFinite(emulator.controls.now()));
+  });
+
+  it("forgets unanswered authorize requests: expired, and never more than a bound", async () => {
+    emulator.controls.reset();
+    const { challenge } = pkcePair();
+    const url = nativeAuthorizeUrl(emulator, challenge, { scope: TRANSFER_ALL, state: "s" });
+    for (let i = 0; i < 1_200; i++) {
+      const page = await fetch(url);
+      await page.text();
+    }
+    assert.equal(emulator.controls.pendingAuthorizations(), 1_000, "capped");
+    emulator.controls.advanceClock(2 * 3600);
+    await (await fetch(url)).text();
+    assert.equal(emulator.controls.pendingAuthorizations(), 1, "the expired ones are gone");
+    const counted = await control(emulator, "GET", "authorizations/pending");
+    assert.equal(counted.body.count, 1);
   });
 });
