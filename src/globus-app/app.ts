@@ -20,7 +20,12 @@ import {
   type GlobusAuthorizationParameters,
   type GlobusAuthorizationParametersInput,
 } from "../gare/index.ts";
-import { createLoginFlowManager, type LoginFlowManager } from "../login-flows/index.ts";
+import {
+  beginLogin,
+  createLoginFlowManager,
+  defaultNamedGrant,
+  type LoginFlowManager,
+} from "../login-flows/index.ts";
 import { AuthScopes, mergeScopes, type Scope, type ScopeLike, toScopes } from "../scopes/index.ts";
 import {
   ExpiredTokenError,
@@ -70,6 +75,56 @@ function isTokenStorage(value: unknown): value is TokenStorage {
     typeof (value as TokenStorage).getTokenData === "function" &&
     typeof (value as TokenStorage).storeTokenDataByResourceServer === "function"
   );
+}
+
+/**
+ * A login waiting for its code: show {@link authorizeUrl} to the person, then call
+ * {@link complete} with the authorization code Globus shows after they log in. It can be
+ * completed once.
+ */
+export class PendingLogin {
+  /** Where the person logs in. */
+  readonly authorizeUrl: string;
+  readonly #finish: (code: string, signal: AbortSignal | undefined) => Promise<void>;
+  #state: "pending" | "completing" | "done" = "pending";
+
+  constructor(
+    authorizeUrl: string,
+    finish: (code: string, signal: AbortSignal | undefined) => Promise<void>,
+  ) {
+    this.authorizeUrl = authorizeUrl;
+    this.#finish = finish;
+  }
+
+  /** Exchanges the code for tokens and stores them. A wrong code can be retried. */
+  async complete(code: string, options: { signal?: AbortSignal } = {}): Promise<void> {
+    if (typeof code !== "string" || code.trim() === "") {
+      throw new GlobusSDKUsageError(
+        "complete() needs the authorization code Globus showed after the login.",
+      );
+    }
+    if (this.#state !== "pending") {
+      throw new GlobusSDKUsageError(
+        "This login is already completed; start another with app.startLogin().",
+      );
+    }
+    this.#state = "completing";
+    try {
+      await this.#finish(code.trim(), options.signal);
+      this.#state = "done";
+    } catch (error) {
+      this.#state = "pending";
+      throw error;
+    }
+  }
+
+  toString(): string {
+    return `PendingLogin(${this.#state})`;
+  }
+
+  [Symbol.for("nodejs.util.inspect.custom")](): string {
+    return this.toString();
+  }
 }
 
 /** A resource server's authorizer, while it is built and once it is. */
@@ -246,7 +301,8 @@ export abstract class GlobusApp implements AsyncDisposable {
         appName: this.appName,
         clientId: this.clientId,
         environment: this.config.environment,
-        namespace: "DEFAULT",
+        namespace: this.config.tokenNamespace,
+        config: this.config,
       });
     }
     const consents = new AuthClient({
@@ -383,9 +439,9 @@ export abstract class GlobusApp implements AsyncDisposable {
       if (!hasParams) return;
       while (this.#loginInFlight) await this.#loginInFlight;
     }
-    const params = this.#withRequiredScopes(options.authParams);
     const flight = (async () => {
       try {
+        const params = await this.loginParameters(options.authParams);
         await this.runLogin(params, options.signal);
         this.#authorizers.clear();
       } finally {
@@ -419,15 +475,39 @@ export abstract class GlobusApp implements AsyncDisposable {
     await this.#recovery;
   }
 
-  /** Every requirement of the app, merged with the login's own required scopes. */
-  #withRequiredScopes(
+  /**
+   * What a login asks for: every requirement of the app, the login's own required scopes,
+   * and the scopes already stored for the required resource servers. A login therefore
+   * never narrows what the store holds, so a Python script (or another app) sharing the
+   * store keeps the scopes it asked for, and the two meet after one login each.
+   */
+  protected async loginParameters(
     input: GlobusAuthorizationParametersInput | undefined,
-  ): GlobusAuthorizationParameters {
+  ): Promise<GlobusAuthorizationParameters> {
     const params = authorizationParameters(input ?? {});
     const all: Scope[] = [];
     for (const scopes of this.#scopeRequirements.values()) all.push(...scopes);
+    all.push(...(await this.#storedScopes()));
     const merged = mergeScopes(all, toScopes(params.required_scopes ?? []));
     return { ...params, required_scopes: merged.map((s) => s.toString()) };
+  }
+
+  /** The top-level scopes stored for the resource servers the app requires. */
+  async #storedScopes(): Promise<Scope[]> {
+    const storage = await this.tokenStorage();
+    const out: Scope[] = [];
+    for (const resourceServer of this.#scopeRequirements.keys()) {
+      const data = await storage.getTokenData(resourceServer);
+      for (const scope of data?.scope.split(/\s+/) ?? []) {
+        if (!scope) continue;
+        try {
+          out.push(...toScopes(scope));
+        } catch {
+          // a stored scope that does not parse is not asked for again
+        }
+      }
+    }
+    return out;
   }
 
   /** Whether a login is needed to meet the current requirements. */
@@ -536,11 +616,50 @@ export class UserApp extends GlobusApp {
     super(appName, options);
     // openid is always required, so that the identity can be validated
     this.addScopeRequirements({ [AuthScopes.resourceServer]: AuthScopes.openid });
-    if (this.loginClient instanceof ConfidentialAppAuthClient && !this.config.loginRedirectUri) {
+    // Globus's auth-code page only serves native clients, so the built-in flows need a
+    // registered redirect for a confidential one; a custom flow manager brings its own.
+    const builtIn = typeof this.config.loginFlowManager === "string";
+    if (
+      this.loginClient instanceof ConfidentialAppAuthClient &&
+      builtIn &&
+      !this.config.loginRedirectUri
+    ) {
       throw new GlobusSDKUsageError(
-        "A UserApp with a confidential client needs config.loginRedirectUri: Globus's auth-code page only serves native clients.",
+        "A UserApp with a confidential client needs config.loginRedirectUri (or a custom loginFlowManager): Globus's auth-code page only serves native clients.",
       );
     }
+  }
+
+  /**
+   * The first half of a two-step login, for notebooks and GUIs where nothing can be typed
+   * at a prompt: resolves with the authorize URL to show the person, and a pending login
+   * that {@link PendingLogin.complete} finishes with the code Globus shows them. The PKCE
+   * verifier and `state` stay in this process's memory, never on disk.
+   */
+  async startLogin(
+    options: { authParams?: GlobusAuthorizationParametersInput } = {},
+  ): Promise<PendingLogin> {
+    const params = await this.loginParameters(options.authParams);
+    if (this.loginClient instanceof ConfidentialAppAuthClient && !this.config.loginRedirectUri) {
+      throw new GlobusSDKUsageError(
+        "startLogin with a confidential client needs config.loginRedirectUri: Globus's auth-code page only serves native clients.",
+      );
+    }
+    const named = this.config.prefillNamedGrant;
+    const started = beginLogin(
+      this.loginClient,
+      params,
+      {
+        redirectUri: this.config.loginRedirectUri,
+        requestRefreshTokens: this.config.requestRefreshTokens,
+        ...(named === null ? {} : { prefillNamedGrant: named ?? defaultNamedGrant(this.appName) }),
+      },
+      "UserApp.startLogin",
+    );
+    return new PendingLogin(started.authorizeUrl, async (code, signal) => {
+      const response = await started.flow.exchangeCode(code, signal ? { signal } : {});
+      await this.storeTokenResponse(response);
+    });
   }
 
   protected createLoginClient(clientId: string, clientSecret: string | undefined): BaseLoginClient {

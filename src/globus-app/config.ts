@@ -71,6 +71,18 @@ export interface GlobusAppConfigInput {
    * parameters and retry the request once. Default false.
    */
   autoRedriveGares?: boolean;
+  /**
+   * The label a native app's login prefills for the grant, shown on Globus's consents page
+   * so a person can tell their logins apart. Default `"<appName> on <host name>"`, as the
+   * Python SDK; `null` sends none.
+   */
+  prefillNamedGrant?: string | null;
+  /**
+   * The storage namespace the app keeps its tokens in. Default `"DEFAULT"` (the Python
+   * SDK's only one). Give each identity its own (`"work"`, `"personal"`) to keep several
+   * logins side by side in one token file, as profiles.
+   */
+  tokenNamespace?: string;
 }
 
 /** A complete, frozen GlobusApp configuration. */
@@ -83,6 +95,8 @@ export interface GlobusAppConfig {
   readonly idTokenDecoder: IDTokenDecoder | IDTokenDecoderProvider | undefined;
   readonly environment: EnvironmentName;
   readonly autoRedriveGares: boolean;
+  readonly prefillNamedGrant: string | null | undefined;
+  readonly tokenNamespace: string;
 }
 
 /** The default handler: log in again, unless the error is an identity mismatch. */
@@ -103,6 +117,8 @@ const KNOWN_KEYS = new Set([
   "idTokenDecoder",
   "environment",
   "autoRedriveGares",
+  "prefillNamedGrant",
+  "tokenNamespace",
 ]);
 
 /** Fills in defaults and freezes a GlobusApp configuration. */
@@ -136,5 +152,27 @@ export function createGlobusAppConfig(
     idTokenDecoder: input.idTokenDecoder,
     environment: resolveEnvironment(input.environment),
     autoRedriveGares: input.autoRedriveGares ?? false,
+    prefillNamedGrant: checkNamedGrant(input.prefillNamedGrant),
+    tokenNamespace: checkNamespace(input.tokenNamespace),
   });
+}
+
+function checkNamedGrant(value: unknown): string | null | undefined {
+  if (value === undefined || value === null) return value;
+  if (typeof value !== "string" || value.trim() === "") {
+    throw new GlobusSDKUsageError(
+      "config.prefillNamedGrant must be a non-empty string, or null for none.",
+    );
+  }
+  return value;
+}
+
+function checkNamespace(value: unknown): string {
+  if (value === undefined) return "DEFAULT";
+  if (typeof value !== "string" || value.trim() === "" || value.length > 200) {
+    throw new GlobusSDKUsageError(
+      'config.tokenNamespace must be a non-empty string (a profile name such as "work").',
+    );
+  }
+  return value;
 }

@@ -3,6 +3,7 @@ export {
   GlobusApp,
   type GlobusAppOptions,
   type LoginOptions,
+  PendingLogin,
   UserApp,
 } from "./app.ts";
 export {

@@ -17,10 +17,39 @@ export interface LoginEnvironment {
   env?: NodeJS.ProcessEnv;
   /** Whether standard input is an interactive terminal. */
   stdinIsTTY?: boolean;
+  /**
+   * Deno's Jupyter kernel, when running in one (`Deno.jupyter`), and its `prompt()`: a
+   * notebook cell can answer a prompt there. Defaults to the real globals.
+   */
+  denoJupyter?: unknown;
+  prompt?: ((message: string) => string | null) | undefined;
 }
 
-/** Which flow the automatic choice picked. */
-export type LoginFlowChoice = "local-server" | "command-line" | "none";
+/**
+ * Which flow the automatic choice picked: `"notebook-prompt"` is Deno's Jupyter kernel,
+ * where the URL is printed into the cell and `prompt()` reads the code; `"notebook"` is
+ * a Node kernel, where nothing can be typed in: use {@link UserApp.startLogin}.
+ */
+export type LoginFlowChoice =
+  | "local-server"
+  | "command-line"
+  | "notebook-prompt"
+  | "notebook"
+  | "none";
+
+/** Jupyter's own variables, which every kernel it starts inherits. */
+const JUPYTER_KERNEL_VARIABLES = ["JPY_PARENT_PID", "JPY_SESSION_NAME"];
+
+function realDenoJupyter(): unknown {
+  return (globalThis as { Deno?: { jupyter?: unknown } }).Deno?.jupyter;
+}
+
+/** Whether this process is a Jupyter kernel (Deno's, or a Node one such as tslab). */
+export function inNotebookKernel(environment: LoginEnvironment = {}): boolean {
+  const env = environment.env ?? process.env;
+  const deno = "denoJupyter" in environment ? environment.denoJupyter : realDenoJupyter();
+  return deno !== undefined || JUPYTER_KERNEL_VARIABLES.some((name) => Boolean(env[name]));
+}
 
 /**
  * Whether a browser can be opened on this machine's screen: a desktop session (macOS,
@@ -38,6 +67,11 @@ export function canOpenBrowser(environment: LoginEnvironment = {}): boolean {
 
 /** The automatic choice: a browser if possible, else the terminal, else none. */
 export function chooseLoginFlow(environment: LoginEnvironment = {}): LoginFlowChoice {
+  if (inNotebookKernel(environment)) {
+    const deno = "denoJupyter" in environment ? environment.denoJupyter : realDenoJupyter();
+    const prompt = "prompt" in environment ? environment.prompt : globalPrompt();
+    return deno !== undefined && prompt ? "notebook-prompt" : "notebook";
+  }
   if (canOpenBrowser(environment)) return "local-server";
   const stdinIsTTY = environment.stdinIsTTY ?? Boolean(process.stdin.isTTY);
   return stdinIsTTY ? "command-line" : "none";
@@ -56,6 +90,16 @@ export interface DefaultLoginFlowManagerOptions extends LoginFlowManagerOptions 
   openBrowser?: BrowserOpener;
   appName?: string;
 }
+
+function globalPrompt(): ((message: string) => string | null) | undefined {
+  const prompt = (globalThis as { prompt?: unknown }).prompt;
+  return typeof prompt === "function" ? (prompt as (message: string) => string | null) : undefined;
+}
+
+const NOTEBOOK_HELP =
+  "A Globus login is needed, but this notebook kernel cannot answer a prompt. Log in in two " +
+  "steps instead: `const login = await app.startLogin()` shows `login.authorizeUrl` to open " +
+  "in a browser; then `await login.complete(code)` with the code Globus shows.";
 
 const NON_INTERACTIVE_HELP =
   "A Globus login is needed, but this process cannot run one: no browser can be opened here " +
@@ -93,6 +137,9 @@ export class AutomaticLoginFlowManager implements LoginFlowManager {
     runOptions: RunLoginFlowOptions = {},
   ): Promise<OAuthTokenResponse> {
     if (this.choice === "none") throw new LoginRequiredError(NON_INTERACTIVE_HELP);
+    if (this.choice === "notebook") throw new LoginRequiredError(NOTEBOOK_HELP);
+    if (this.choice === "notebook-prompt")
+      return this.#notebookPrompt().runLoginFlow(authParams, runOptions);
     if (this.choice === "local-server") {
       try {
         return await this.#localServer().runLoginFlow(authParams, runOptions);
@@ -115,6 +162,24 @@ export class AutomaticLoginFlowManager implements LoginFlowManager {
       ...(o.openBrowser !== undefined ? { openBrowser: o.openBrowser } : {}),
       ...(o.appName !== undefined ? { appName: o.appName } : {}),
       ...(o.output !== undefined ? { output: o.output } : {}),
+    });
+  }
+
+  /** Deno's Jupyter kernel: the URL goes into the cell's output, `prompt()` reads the code. */
+  #notebookPrompt(): CommandLineLoginFlowManager {
+    const o = this.#options;
+    const env = o.environment ?? {};
+    const prompt = ("prompt" in env ? env.prompt : globalPrompt())!;
+    const output = o.output ?? process.stdout;
+    return new CommandLineLoginFlowManager({
+      ...this.#common(),
+      ...(o.redirectUri !== undefined ? { redirectUri: o.redirectUri } : {}),
+      printAuthorizeUrl: (url) => {
+        output.write(
+          `Log in with Globus: open this link in a browser, then paste the code below.\n${url}\n`,
+        );
+      },
+      promptForCode: () => prompt("Globus authorization code:") ?? "",
     });
   }
 

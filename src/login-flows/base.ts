@@ -1,8 +1,10 @@
-import type {
-  AuthorizationCodeFlow,
-  AuthorizeUrlParams,
-  BaseLoginClient,
-  OAuthTokenResponse,
+import { hostname } from "node:os";
+import {
+  type AuthorizationCodeFlow,
+  type AuthorizeUrlParams,
+  type BaseLoginClient,
+  NativeAppAuthClient,
+  type OAuthTokenResponse,
 } from "../auth/index.ts";
 import { GlobusSDKUsageError } from "../errors.ts";
 import {
@@ -39,8 +41,81 @@ export interface LoginFlowManagerOptions {
   loginClient: BaseLoginClient;
   /** Ask for refresh tokens (`access_type=offline`), for logins that outlive the access token. */
   requestRefreshTokens?: boolean;
-  /** A label prefilled on the consent page, naming this grant. */
+  /**
+   * A label prefilled on the consent page, naming this grant, so a person can tell their
+   * logins apart on Globus's consents page (native clients only, as in the Python SDK).
+   */
   prefillNamedGrant?: string;
+}
+
+/**
+ * The grant name the Python SDK prefills for a native app's login: `"<app name> on
+ * <host name>"` (a macOS `.local` suffix dropped), or the app name alone.
+ */
+export function defaultNamedGrant(appName: string, host: string = hostname()): string {
+  const nice = host.endsWith(".local") ? host.slice(0, -".local".length) : host;
+  return nice ? `${appName} on ${nice}` : appName;
+}
+
+/** Normalises login parameters; a login without scopes is a usage error. */
+export function loginParameters(
+  authParams: LoginAuthParams,
+  who: string,
+): GlobusAuthorizationParameters {
+  const params = authorizationParameters(authParams);
+  if (!params.required_scopes || params.required_scopes.length === 0) {
+    throw new GlobusSDKUsageError(
+      `${who} cannot start a login without scopes: pass required_scopes in the authorization parameters.`,
+    );
+  }
+  return params;
+}
+
+/** How {@link beginLogin} starts a flow. */
+export interface BeginLoginOptions {
+  redirectUri?: string | undefined;
+  requestRefreshTokens?: boolean | undefined;
+  prefillNamedGrant?: string | undefined;
+}
+
+/**
+ * Normalises the parameters, starts an authorization-code flow and builds its authorize
+ * URL. The flow (its PKCE verifier and `state`) lives in memory only. A login without
+ * scopes is a usage error.
+ */
+export function beginLogin(
+  loginClient: BaseLoginClient,
+  authParams: LoginAuthParams,
+  options: BeginLoginOptions = {},
+  who = "A login flow",
+): StartedLogin {
+  const params = loginParameters(authParams, who);
+  const native = loginClient instanceof NativeAppAuthClient;
+  const flow = loginClient.startFlow({
+    requestedScopes: [...(params.required_scopes ?? [])],
+    ...(options.redirectUri !== undefined ? { redirectUri: options.redirectUri } : {}),
+    refreshTokens: options.requestRefreshTokens ?? false,
+    ...(native && options.prefillNamedGrant !== undefined
+      ? { prefillNamedGrant: options.prefillNamedGrant }
+      : {}),
+  });
+  // Only set fields reach the URL: the normalised parameters have no empty values.
+  const urlParams: AuthorizeUrlParams = {};
+  if (params.session_message !== undefined) urlParams.session_message = params.session_message;
+  if (params.session_required_identities) {
+    urlParams.session_required_identities = [...params.session_required_identities];
+  }
+  if (params.session_required_single_domain) {
+    urlParams.session_required_single_domain = [...params.session_required_single_domain];
+  }
+  if (params.session_required_policies) {
+    urlParams.session_required_policies = [...params.session_required_policies];
+  }
+  if (params.session_required_mfa !== undefined) {
+    urlParams.session_required_mfa = params.session_required_mfa;
+  }
+  if (params.prompt !== undefined) urlParams.prompt = params.prompt;
+  return { flow, authorizeUrl: flow.authorizeUrl(urlParams), params };
 }
 
 /** An authorize URL and the flow it belongs to. */
@@ -72,46 +147,18 @@ export abstract class BaseLoginFlowManager implements LoginFlowManager {
     options?: RunLoginFlowOptions,
   ): Promise<OAuthTokenResponse>;
 
-  /** Normalises the parameters; a login without scopes is a usage error. */
-  protected checkParams(authParams: LoginAuthParams): GlobusAuthorizationParameters {
-    const params = authorizationParameters(authParams);
-    if (!params.required_scopes || params.required_scopes.length === 0) {
-      throw new GlobusSDKUsageError(
-        `${this.constructor.name} cannot start a login without scopes: pass required_scopes in the authorization parameters.`,
-      );
-    }
-    return params;
-  }
-
   /** Normalises the parameters, starts an authorization-code flow and returns its URL. */
   protected startLogin(authParams: LoginAuthParams, redirectUri: string | undefined): StartedLogin {
-    const params = this.checkParams(authParams);
-    const scopes = params.required_scopes!;
-    const flow = this.loginClient.startFlow({
-      requestedScopes: scopes,
-      ...(redirectUri !== undefined ? { redirectUri } : {}),
-      refreshTokens: this.requestRefreshTokens,
-      ...(this.prefillNamedGrant !== undefined
-        ? { prefillNamedGrant: this.prefillNamedGrant }
-        : {}),
-    });
-    // Only set fields reach the URL: the normalised parameters have no empty values.
-    const urlParams: AuthorizeUrlParams = {};
-    if (params.session_message !== undefined) urlParams.session_message = params.session_message;
-    if (params.session_required_identities) {
-      urlParams.session_required_identities = [...params.session_required_identities];
-    }
-    if (params.session_required_single_domain) {
-      urlParams.session_required_single_domain = [...params.session_required_single_domain];
-    }
-    if (params.session_required_policies) {
-      urlParams.session_required_policies = [...params.session_required_policies];
-    }
-    if (params.session_required_mfa !== undefined) {
-      urlParams.session_required_mfa = params.session_required_mfa;
-    }
-    if (params.prompt !== undefined) urlParams.prompt = params.prompt;
-    return { flow, authorizeUrl: flow.authorizeUrl(urlParams), params };
+    return beginLogin(
+      this.loginClient,
+      authParams,
+      {
+        redirectUri,
+        requestRefreshTokens: this.requestRefreshTokens,
+        prefillNamedGrant: this.prefillNamedGrant,
+      },
+      this.constructor.name,
+    );
   }
 }
 

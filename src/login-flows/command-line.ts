@@ -27,6 +27,16 @@ export interface CommandLineLoginFlowManagerOptions extends LoginFlowManagerOpti
   output?: Writable;
   /** Treat SIGINT (Ctrl-C) during the prompt as an abort. Default: true. */
   handleSigint?: boolean;
+  /**
+   * Shows the authorize URL (Python's overridable `print_authorize_url`): to a GUI dialog,
+   * a notebook cell, a log. Default: writes instructions and the URL to `output`.
+   */
+  printAuthorizeUrl?: (authorizeUrl: string) => void | Promise<void>;
+  /**
+   * Gets the authorization code from the person (Python's `prompt_for_code`): a dialog, a
+   * notebook's `prompt()`. Default: reads one line from `input`.
+   */
+  promptForCode?: (options: { signal?: AbortSignal | undefined }) => string | Promise<string>;
 }
 
 const RULE = "-".repeat(72);
@@ -42,6 +52,8 @@ export class CommandLineLoginFlowManager extends BaseLoginFlowManager {
   readonly #input: Readable | undefined;
   readonly #output: Writable | undefined;
   readonly #handleSigint: boolean;
+  readonly #printHook: CommandLineLoginFlowManagerOptions["printAuthorizeUrl"];
+  readonly #promptHook: CommandLineLoginFlowManagerOptions["promptForCode"];
 
   constructor(options: CommandLineLoginFlowManagerOptions) {
     super(options);
@@ -49,17 +61,17 @@ export class CommandLineLoginFlowManager extends BaseLoginFlowManager {
     this.#input = options.input;
     this.#output = options.output;
     this.#handleSigint = options.handleSigint ?? true;
+    this.#printHook = options.printAuthorizeUrl;
+    this.#promptHook = options.promptForCode;
   }
 
-  async runLoginFlow(
-    authParams: LoginAuthParams,
-    options: RunLoginFlowOptions = {},
-  ): Promise<OAuthTokenResponse> {
-    const { signal } = options;
-    throwIfAborted(signal);
-    const { flow, authorizeUrl } = this.startLogin(authParams, this.redirectUri);
-    const output = this.#output ?? process.stdout;
-    output.write(
+  /** Shows the person where to log in. Override it, or pass `printAuthorizeUrl`. */
+  async printAuthorizeUrl(authorizeUrl: string): Promise<void> {
+    if (this.#printHook) {
+      await this.#printHook(authorizeUrl);
+      return;
+    }
+    (this.#output ?? process.stdout).write(
       [
         RULE,
         "Log in with Globus: open this link in a web browser (on any machine).",
@@ -71,12 +83,36 @@ export class CommandLineLoginFlowManager extends BaseLoginFlowManager {
         "",
       ].join("\n"),
     );
+  }
+
+  /** Asks the person for the authorization code. Override it, or pass `promptForCode`. */
+  async promptForCode(options: { signal?: AbortSignal | undefined } = {}): Promise<string> {
+    if (this.#promptHook) return this.#promptHook(options);
+    const output = this.#output ?? process.stdout;
     output.write("Authorization code: ");
     const line = await readLine(this.#input ?? process.stdin, {
-      signal,
+      signal: options.signal,
       handleSigint: this.#handleSigint,
     });
     output.write("\n");
+    return line;
+  }
+
+  async runLoginFlow(
+    authParams: LoginAuthParams,
+    options: RunLoginFlowOptions = {},
+  ): Promise<OAuthTokenResponse> {
+    const { signal } = options;
+    throwIfAborted(signal);
+    const { flow, authorizeUrl } = this.startLogin(authParams, this.redirectUri);
+    await this.printAuthorizeUrl(authorizeUrl);
+    const line = await this.promptForCode({ signal });
+    throwIfAborted(signal);
+    if (typeof line !== "string") {
+      throw new EmptyAuthorizationCodeError(
+        "No authorization code was entered (the prompt returned nothing). Run the login again and paste the code Globus shows after you log in.",
+      );
+    }
     const code = line.trim();
     if (code === "") {
       throw new EmptyAuthorizationCodeError(

@@ -1,7 +1,7 @@
 import type { BaseLoginClient } from "../auth/index.ts";
 import { GlobusSDKUsageError } from "../errors.ts";
 import { createDefaultLoginFlowManager } from "./auto.ts";
-import type { LoginFlowManager } from "./base.ts";
+import { defaultNamedGrant, type LoginFlowManager } from "./base.ts";
 import { CommandLineLoginFlowManager } from "./command-line.ts";
 import { LocalServerLoginFlowManager } from "./local-server.ts";
 
@@ -12,7 +12,12 @@ export type LoginFlowManagerShorthand = "auto" | "command-line" | "local-server"
 export interface LoginFlowContext {
   appName: string;
   loginClient: BaseLoginClient;
-  config: { loginRedirectUri?: string | undefined; requestRefreshTokens?: boolean | undefined };
+  config: {
+    loginRedirectUri?: string | undefined;
+    requestRefreshTokens?: boolean | undefined;
+    /** The grant label (native clients); undefined means the default, null none. */
+    prefillNamedGrant?: string | null | undefined;
+  };
 }
 
 /**
@@ -27,9 +32,11 @@ export function createLoginFlowManager<C extends LoginFlowContext>(
     | undefined,
   context: C,
 ): LoginFlowManager {
+  const named = context.config.prefillNamedGrant;
   const common = {
     loginClient: context.loginClient,
     requestRefreshTokens: context.config.requestRefreshTokens ?? false,
+    ...(named === null ? {} : { prefillNamedGrant: named ?? defaultNamedGrant(context.appName) }),
   };
   const redirect = context.config.loginRedirectUri
     ? { redirectUri: context.config.loginRedirectUri }

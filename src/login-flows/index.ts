@@ -9,14 +9,19 @@ export {
   chooseLoginFlow,
   createDefaultLoginFlowManager,
   type DefaultLoginFlowManagerOptions,
+  inNotebookKernel,
   type LoginEnvironment,
   type LoginFlowChoice,
 } from "./auto.ts";
 export {
   BaseLoginFlowManager,
+  type BeginLoginOptions,
+  beginLogin,
+  defaultNamedGrant,
   type LoginAuthParams,
   type LoginFlowManager,
   type LoginFlowManagerOptions,
+  loginParameters,
   type RunLoginFlowOptions,
   type StartedLogin,
 } from "./base.ts";

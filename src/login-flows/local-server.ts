@@ -6,6 +6,7 @@ import {
   BaseLoginFlowManager,
   type LoginAuthParams,
   type LoginFlowManagerOptions,
+  loginParameters,
   type RunLoginFlowOptions,
   throwIfAborted,
 } from "./base.ts";
@@ -90,7 +91,7 @@ export class LocalServerLoginFlowManager extends BaseLoginFlowManager {
     const { signal } = options;
     throwIfAborted(signal);
     // Validate the parameters before anything listens on a port.
-    this.checkParams(authParams);
+    loginParameters(authParams, this.constructor.name);
 
     // node:http loads only when a local-server login actually runs
     const { createServer } = await import("node:http");

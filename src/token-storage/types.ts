@@ -86,6 +86,8 @@ export interface GlobusAppStorageContext {
   clientId: string;
   environment: string;
   namespace?: string;
+  /** The app's whole configuration (a `GlobusAppConfig`), as Python passes its config. */
+  config?: Readonly<object>;
 }
 
 /** A class (or object) that can build a storage for a GlobusApp, as Python's `for_globus_app`. */
