@@ -43,9 +43,9 @@ export interface MembershipActionError {
 export interface MembershipActionResponse {
   add?: GroupMembership[];
   remove?: GroupMembership[];
-  change_roles?: GroupMembership[];
+  change_role?: GroupMembership[];
   invite?: GroupMembership[];
-  errors?: Partial<Record<"add" | "remove" | "change_roles" | "invite", MembershipActionError[]>>;
+  errors?: Partial<Record<"add" | "remove" | "change_role" | "invite", MembershipActionError[]>>;
   [field: string]: unknown;
 }
 
@@ -53,7 +53,7 @@ export interface MembershipActionResponse {
 export interface MembershipAction {
   add?: Array<{ identity_id: string; role?: GroupRole }>;
   remove?: Array<{ identity_id: string }>;
-  change_roles?: Array<{ identity_id: string; role: GroupRole }>;
+  change_role?: Array<{ identity_id: string; role: GroupRole }>;
   invite?: Array<{ identity_id: string; role?: GroupRole }>;
 }
 
@@ -191,7 +191,7 @@ export class GroupsClient extends BaseServiceClient {
     );
   }
 
-  /** Any mix of add, remove, change_roles and invite, in one request. */
+  /** Any mix of add, remove, change_role and invite, in one request. */
   async batchMembershipAction(
     groupId: string,
     actions: MembershipAction,

@@ -174,7 +174,7 @@ function register(router: ServiceRouter, context: EmulatorContext): void {
       doc.allowed_actions = {
         add: manages,
         remove: manages,
-        change_roles: role === "admin",
+        change_role: role === "admin",
         update_group: role === "admin",
         delete_group: role === "admin",
         leave: role !== undefined,
@@ -281,7 +281,7 @@ function register(router: ServiceRouter, context: EmulatorContext): void {
     const group = requireVisible(request.params.id ?? "", ids);
     requireAdmin(group, ids, "delete");
     groups.delete(group.id);
-    return { body: groupDoc(group, ids, []) };
+    return { body: groupDoc(group, ids, ["my_memberships", "policies"]) };
   });
 
   router.route("POST", "/v2/groups/:id", (request) => {
@@ -304,7 +304,7 @@ function register(router: ServiceRouter, context: EmulatorContext): void {
       result[action] = list;
     };
     for (const [action, entries] of Object.entries(body)) {
-      if (!["add", "remove", "change_roles", "invite"].includes(action)) {
+      if (!["add", "remove", "change_role", "invite"].includes(action)) {
         throw fail(422, "UNPROCESSABLE_ENTITY", `Unsupported membership action '${action}'`);
       }
       if (!Array.isArray(entries))
@@ -321,7 +321,7 @@ function register(router: ServiceRouter, context: EmulatorContext): void {
           error(action, identityId, "INVALID_ROLE", `Invalid role '${requestedRole}'`);
           continue;
         }
-        if (action === "change_roles" ? role !== "admin" : !manages) {
+        if (action === "change_role" ? role !== "admin" : !manages) {
           error(action, identityId, "FORBIDDEN", `You may not ${action} members of this group`);
           continue;
         }
