@@ -437,7 +437,10 @@ describe("Groups", () => {
     });
     assert.equal(removed.remove?.[0]?.status, "removed");
     const after = await groups.getGroup(group.id, { include: ["memberships"] });
-    assert.ok(!after.memberships?.some((m) => m.identity_id === BOB_IDENTITY_ID));
+    assert.equal(
+      after.memberships?.find((m) => m.identity_id === BOB_IDENTITY_ID)?.status,
+      "removed",
+    );
     await groups.deleteGroup(group.id);
   });
 });
