@@ -42,6 +42,9 @@ const facts = new TypeFacts(
     updateGroup: "JsonOf<typeof sdk.groups.groups.update>",
     deleteGroup: "JsonOf<typeof sdk.groups.groups.remove>",
     act: "JsonOf<typeof sdk.groups.membership.act>",
+    getPolicies: "JsonOf<typeof sdk.groups.policies.get>",
+    updatePolicies: "JsonOf<typeof sdk.groups.policies.update>",
+    getStatuses: "JsonOf<typeof sdk.groups.groups.getStatuses>",
   },
 );
 
@@ -176,5 +179,48 @@ describe("conformance: Groups through @globus/sdk", () => {
     assert.equal(body.id, id);
     const gone = await groups.groups.get(id, withToken(alice));
     assert.equal(gone.status, 404);
+  });
+
+  it("groups.policies.get and update read and set the whole policy document", async () => {
+    const id = await createGroup("Policies");
+    const before = await expectConforming(
+      facts,
+      "getPolicies",
+      await groups.policies.get(id, withToken(alice)),
+    );
+    assert.equal(before.join_requests, false);
+    const updated = await expectConforming(
+      facts,
+      "updatePolicies",
+      await groups.policies.update(id, {
+        payload: {
+          is_high_assurance: false,
+          group_visibility: "authenticated",
+          group_members_visibility: "members",
+          join_requests: true,
+          signup_fields: ["institution"],
+        },
+        ...withToken(alice),
+      }),
+    );
+    assert.equal(updated.group_visibility, "authenticated");
+    assert.deepEqual(updated.signup_fields, ["institution"]);
+  });
+
+  it("groups.groups.getStatuses counts memberships of the groups I manage", async () => {
+    const id = await createGroup("Counted");
+    await groups.membership.act(id, {
+      payload: { invite: [{ identity_id: BOB_IDENTITY_ID, role: "member" }] },
+      ...withToken(alice),
+    });
+    const body = await expectConforming(
+      facts,
+      "getStatuses",
+      await groups.groups.getStatuses(withToken(alice)),
+    );
+    const counts = body[id] as Record<string, number>;
+    assert.equal(counts.active, 1);
+    assert.equal(counts.invited, 1);
+    assert.equal(counts.pending, 0);
   });
 });

@@ -4,6 +4,8 @@ import { GroupsAPIError } from "../../transport/errors.ts";
 import { BaseServiceClient, type OperationOptions } from "../base/client.ts";
 import {
   BatchMembershipActions,
+  type GroupPolicies,
+  type GroupPoliciesDocument,
   type GroupRole,
   type MembershipActionsDocument,
   type MembershipStatus,
@@ -12,8 +14,13 @@ import type {
   Group,
   GroupCreateDocument,
   GroupInclude,
+  GroupPoliciesResponse,
+  GroupSubscription,
   GroupUpdateDocument,
+  IdentityPreferences,
   MembershipActionResponse,
+  MembershipFields,
+  SubscriptionAdminVerified,
 } from "./types.ts";
 
 /** A single value or several, sent comma-joined as the Python SDK's `commajoin` does. */
@@ -97,6 +104,86 @@ export class GroupsClient extends BaseServiceClient {
   /** Deletes a group (admins only); answers with the group as it was. */
   deleteGroup(groupId: string, options?: OperationOptions): Promise<Group> {
     return this.call({ method: "DELETE", path: apiPath`/v2/groups/${groupId}` }, options);
+  }
+
+  /** The group that provides a subscription, with the subscription's (unnamed) details. */
+  getGroupBySubscriptionId(
+    subscriptionId: string,
+    options?: OperationOptions,
+  ): Promise<GroupSubscription> {
+    return this.call({ path: apiPath`/v2/subscription_info/${subscriptionId}` }, options);
+  }
+
+  /** A group's whole policy document. */
+  getGroupPolicies(groupId: string, options?: OperationOptions): Promise<GroupPoliciesResponse> {
+    return this.call({ path: apiPath`/v2/groups/${groupId}/policies` }, options);
+  }
+
+  /** Sets a group's policies (admins only); build them with `GroupPolicies`. */
+  setGroupPolicies(
+    groupId: string,
+    data: GroupPolicies | GroupPoliciesDocument,
+    options?: OperationOptions,
+  ): Promise<GroupPoliciesResponse> {
+    return this.call(
+      { method: "PUT", path: apiPath`/v2/groups/${groupId}/policies`, body: payload(data) },
+      options,
+    );
+  }
+
+  /** Your identities' Groups preferences (whether others may add them), by identity id. */
+  getIdentityPreferences(options?: OperationOptions): Promise<IdentityPreferences> {
+    return this.call({ path: "/v2/preferences" }, options);
+  }
+
+  /**
+   * Sets preferences of identities in your identity set, keyed by identity id:
+   * `{ [identityId]: { allow_add: false } }`.
+   */
+  setIdentityPreferences(
+    data: IdentityPreferences,
+    options?: OperationOptions,
+  ): Promise<IdentityPreferences> {
+    return this.call({ method: "PUT", path: "/v2/preferences", body: data }, options);
+  }
+
+  /** The fields your identities share with a group, by identity id. */
+  getMembershipFields(
+    groupId: string,
+    options?: OperationOptions,
+  ): Promise<Record<string, MembershipFields>> {
+    return this.call({ path: apiPath`/v2/groups/${groupId}/membership_fields` }, options);
+  }
+
+  /** Sets the fields identities of your identity set share with a group, by identity id. */
+  setMembershipFields(
+    groupId: string,
+    data: Record<string, MembershipFields>,
+    options?: OperationOptions,
+  ): Promise<Record<string, MembershipFields>> {
+    return this.call(
+      { method: "PUT", path: apiPath`/v2/groups/${groupId}/membership_fields`, body: data },
+      options,
+    );
+  }
+
+  /**
+   * Marks a group as verified by the admin of a subscription, or with null clears the mark
+   * (you must be an admin of the subscription's group, new and old).
+   */
+  setSubscriptionAdminVerified(
+    groupId: string,
+    subscriptionId: string | null,
+    options?: OperationOptions,
+  ): Promise<SubscriptionAdminVerified> {
+    return this.call(
+      {
+        method: "PUT",
+        path: apiPath`/v2/groups/${groupId}/subscription_admin_verified`,
+        body: { subscription_admin_verified_id: subscriptionId },
+      },
+      options,
+    );
   }
 
   /**

@@ -5,13 +5,16 @@
  * response for a method, the shape is that of the same model in Groups' OpenAPI spec (as
  * `@globus/sdk` publishes it), built from the recorded pieces, and the fact says so.
  */
-import { GroupsClient, GroupsScopes } from "../../../src/index.ts";
+import { GroupPolicies, GroupsClient, GroupsScopes } from "../../../src/index.ts";
 import {
+  ALICE_IDENTITY_ID,
+  ALICE_UNIVERSITY_IDENTITY_ID,
   BOB_IDENTITY_ID,
   DEMO_GROUP_ID,
   DEMO_SUBSCRIPTION_GROUP_ID,
+  DEMO_SUBSCRIPTION_ID,
 } from "../../../src/testing/index.ts";
-import type { WireContext, WireFact } from "../facts.ts";
+import type { RouteWithoutFact, WireContext, WireFact } from "../facts.ts";
 import { S, type Shape } from "../shape.ts";
 
 export const service = "groups";
@@ -77,6 +80,49 @@ const groupFields = {
 };
 const group = S.obj(groupFields);
 
+/** `set_group_policies.py`: the whole policy document. */
+const policies = S.obj({
+  is_high_assurance: S.bool,
+  authentication_assurance_timeout: S.nullable(S.int),
+  group_visibility: S.str,
+  group_members_visibility: S.str,
+  join_requests: S.bool,
+  signup_fields: S.array(S.str),
+});
+
+/** The keys `GroupPolicies` (data.py) writes. */
+const POLICY_KEYS = [
+  "is_high_assurance",
+  "group_visibility",
+  "group_members_visibility",
+  "join_requests",
+  "signup_fields",
+  "authentication_assurance_timeout",
+];
+
+/** No recording: the spec's `MembershipFields`, every field optional and nullable. */
+const membershipFields = S.obj(
+  Object.fromEntries(
+    [
+      "first_name",
+      "last_name",
+      "organization",
+      "institution",
+      "current_project_name",
+      "address",
+      "city",
+      "state",
+      "country",
+      "address1",
+      "address2",
+      "zip",
+      "phone",
+      "department",
+      "field_of_science",
+    ].map((key) => [key, S.optional(S.nullable(S.str))]),
+  ),
+);
+
 /** Every action `BatchMembershipActions` (data.py) can write. */
 const ACTIONS = [
   "accept",
@@ -118,6 +164,23 @@ async function newGroupId(client: GroupsClient, name: string): Promise<string> {
 }
 
 const CLIENT = "services/groups/client.py";
+
+/**
+ * Preferences and membership fields are documents keyed by identity id (the spec's
+ * `dict[str, IdentityPreferences]` and `dict[str, MembershipFields]`), so their body keys
+ * are the identities the driver names.
+ */
+const PREFERENCE_IDENTITY = ALICE_UNIVERSITY_IDENTITY_ID;
+const FIELDS_IDENTITY = ALICE_IDENTITY_ID;
+
+export const routesWithoutFacts: RouteWithoutFact[] = [
+  {
+    service,
+    method: "GET",
+    path: "/v2/groups/statuses",
+    why: "no Python SDK 4.9 method; served for @globus/sdk's groups.getStatuses (test/conformance/groups.test.ts)",
+  },
+];
 
 export const facts: WireFact[] = [
   {
@@ -218,6 +281,109 @@ export const facts: WireFact[] = [
         change_role: [{ identity_id: BOB_IDENTITY_ID, role: "manager" }],
         add: [{ identity_id: "00000000-0000-4000-8000-000000000000", role: "member" }],
       });
+    },
+  },
+  {
+    python: "GroupsClient.get_group_by_subscription_id",
+    source: `${CLIENT}; testing/data/groups/get_group_by_subscription_id.py`,
+    service,
+    method: "GET",
+    path: "/v2/subscription_info/{subscription_id}",
+    response: S.obj({
+      group_id: S.str,
+      subscription_id: S.str,
+      subscription_info: S.obj({ is_high_assurance: S.bool, is_baa: S.bool, connectors }),
+    }),
+    drive: (context) => groups(context).getGroupBySubscriptionId(DEMO_SUBSCRIPTION_ID),
+  },
+  {
+    python: "GroupsClient.get_group_policies",
+    // no recording of the GET: the spec answers the same GroupPolicyReadModel as the PUT
+    source: `${CLIENT}; response as testing/data/groups/set_group_policies.py`,
+    service,
+    method: "GET",
+    path: "/v2/groups/{group_id}/policies",
+    response: policies,
+    drive: (context) => groups(context).getGroupPolicies(DEMO_GROUP_ID),
+  },
+  {
+    python: "GroupsClient.set_group_policies",
+    source: `${CLIENT}; data.py (GroupPolicies); testing/data/groups/set_group_policies.py`,
+    service,
+    method: "PUT",
+    path: "/v2/groups/{group_id}/policies",
+    body: POLICY_KEYS,
+    response: policies,
+    drive: async (context) => {
+      const client = groups(context);
+      const id = await newGroupId(client, "Policies");
+      return client.setGroupPolicies(
+        id,
+        new GroupPolicies({
+          isHighAssurance: false,
+          groupVisibility: "private",
+          groupMembersVisibility: "managers",
+          joinRequests: false,
+          signupFields: ["address1"],
+          authenticationAssuranceTimeout: null,
+        }),
+      );
+    },
+  },
+  {
+    python: "GroupsClient.get_identity_preferences",
+    source: `${CLIENT}; no recording: the spec's dict of IdentityPreferences`,
+    service,
+    method: "GET",
+    path: "/v2/preferences",
+    response: S.record(S.obj({ allow_add: S.nullable(S.bool) })),
+    drive: (context) => groups(context).getIdentityPreferences(),
+  },
+  {
+    python: "GroupsClient.set_identity_preferences",
+    source: `${CLIENT}; no recording: the spec's dict of IdentityPreferences`,
+    service,
+    method: "PUT",
+    path: "/v2/preferences",
+    body: [PREFERENCE_IDENTITY],
+    response: S.record(S.obj({ allow_add: S.nullable(S.bool) })),
+    drive: (context) =>
+      groups(context).setIdentityPreferences({ [PREFERENCE_IDENTITY]: { allow_add: false } }),
+  },
+  {
+    python: "GroupsClient.get_membership_fields",
+    source: `${CLIENT}; no recording: the spec's dict of MembershipFields`,
+    service,
+    method: "GET",
+    path: "/v2/groups/{group_id}/membership_fields",
+    response: S.record(membershipFields),
+    drive: (context) => groups(context).getMembershipFields(DEMO_GROUP_ID),
+  },
+  {
+    python: "GroupsClient.set_membership_fields",
+    source: `${CLIENT}; no recording: the spec's dict of MembershipFields`,
+    service,
+    method: "PUT",
+    path: "/v2/groups/{group_id}/membership_fields",
+    body: [FIELDS_IDENTITY],
+    response: S.record(membershipFields),
+    drive: (context) =>
+      groups(context).setMembershipFields(DEMO_GROUP_ID, {
+        [FIELDS_IDENTITY]: { institution: "Example University", department: null },
+      }),
+  },
+  {
+    python: "GroupsClient.set_subscription_admin_verified",
+    source: `${CLIENT}; testing/data/groups/set_subscription_admin_verified.py`,
+    service,
+    method: "PUT",
+    path: "/v2/groups/{group_id}/subscription_admin_verified",
+    body: ["subscription_admin_verified_id"],
+    response: S.obj({ group_id: S.str, subscription_admin_verified_id: S.nullable(S.str) }),
+    drive: async (context) => {
+      const client = groups(context);
+      const id = await newGroupId(client, "Verified");
+      return client.setSubscriptionAdminVerified(id, DEMO_SUBSCRIPTION_ID);
     },
   },
 ];

@@ -12,27 +12,37 @@ import type {
   ServiceModule,
   ServiceRouter,
 } from "../../types.ts";
-import { isRecord, listParam, objectBody } from "../common.ts";
+import { listParam, objectBody } from "../common.ts";
 import {
   GROUP_INCLUDES,
   type GroupInclude,
   groupDoc,
   membershipDoc,
   myGroupDoc,
+  policiesDoc,
+  subscriptionDoc,
 } from "./documents.ts";
-import { ambiguous, fail, groupsErrorBody, invalid } from "./errors.ts";
+import { fail, groupsErrorBody, invalid } from "./errors.ts";
 import {
-  type ActionEntry,
   type ActionError,
   type Caller,
+  defaultPolicies,
   type GroupRecord,
   GroupsModel,
-  MEMBERSHIP_ACTIONS,
   type MembershipAction,
-  ROLES,
-  type Role,
-  STATUSES,
 } from "./model.ts";
+import {
+  CREATE_KEYS,
+  checkKeys,
+  nullableString,
+  nullableUuid,
+  readBatch,
+  readMembershipFields,
+  readPolicies,
+  readPreferences,
+  readStatuses,
+  UPDATE_KEYS,
+} from "./requests.ts";
 
 /** The seeded group of the first seeded account (Alice in the default seed). */
 export const DEMO_GROUP_ID = "77777777-1111-4777-8777-777777777777";
@@ -44,7 +54,6 @@ export const DEMO_SUBSCRIPTION_ID = "77777777-3333-4777-8777-777777777777";
 const GROUPS = KNOWN_SCOPES.groups;
 const READ = [GROUPS.scopes.view_my_groups_and_memberships, GROUPS.scopes.all];
 const WRITE = [GROUPS.scopes.all];
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** Create, update and delete answer with these, as the recorded responses show. */
 const WRITE_ANSWER: readonly GroupInclude[] = ["my_memberships", "policies"];
 
@@ -93,20 +102,6 @@ function seed(model: GroupsModel, context: EmulatorContext): void {
   };
 }
 
-/** A string field that may be absent or null (then undefined), else a 422. */
-function nullableString(
-  body: Record<string, unknown>,
-  key: string,
-  where: string,
-): string | null | undefined {
-  const value = body[key];
-  if (value === undefined) return undefined;
-  if (value !== null && typeof value !== "string") {
-    throw invalid([where, key], "Input should be a valid string", "string_type");
-  }
-  return value;
-}
-
 function register(router: ServiceRouter, context: EmulatorContext): void {
   const model = new GroupsModel(context);
   seed(model, context);
@@ -119,13 +114,17 @@ function register(router: ServiceRouter, context: EmulatorContext): void {
     return model.caller(token);
   }
 
+  const body = (request: EmulatorRequest) => objectBody(() => request.json(), fail);
+  const groupOf = (request: EmulatorRequest, caller: Caller) =>
+    model.visibleGroup(request.params.id ?? "", caller);
+
   function includes(request: EmulatorRequest): GroupInclude[] {
     const asked = listParam(request.query, "include");
     for (const value of asked) {
       if (!(GROUP_INCLUDES as readonly string[]).includes(value)) {
         throw invalid(
           ["query", "include"],
-          `Input should be one of ${GROUP_INCLUDES.map((v) => `'${v}'`).join(", ")}`,
+          `Input should be ${GROUP_INCLUDES.map((v) => `'${v}'`).join(", ")}`,
           "enum",
         );
       }
@@ -134,26 +133,21 @@ function register(router: ServiceRouter, context: EmulatorContext): void {
   }
 
   /** Name, description and terms of a create or update body. */
-  function readGroupFields(group: GroupRecord, body: Record<string, unknown>): void {
-    const name = nullableString(body, "name", "body");
+  function readGroupFields(group: GroupRecord, fields: Record<string, unknown>): void {
+    const name = nullableString(fields, "name");
     if (typeof name === "string") {
       if (name.trim() === "") throw invalid(["body", "name"], "The name must not be empty");
       group.name = name;
     }
-    const description = nullableString(body, "description", "body");
+    const description = nullableString(fields, "description");
     if (description !== undefined) group.description = description;
-    const terms = nullableString(body, "terms_and_conditions", "body");
+    const terms = nullableString(fields, "terms_and_conditions");
     if (terms !== undefined) group.termsAndConditions = terms;
   }
 
   router.route("GET", "/v2/groups/my_groups", (request) => {
     const caller = auth(request, READ);
-    const statuses = listParam(request.query, "statuses");
-    for (const status of statuses) {
-      if (!(STATUSES as readonly string[]).includes(status)) {
-        throw invalid(["query", "statuses"], `'${status}' is not a membership status`, "enum");
-      }
-    }
+    const statuses = readStatuses(listParam(request.query, "statuses"));
     const wanted = statuses.length > 0 ? statuses : ["active"];
     const mine = [...model.groups.values()].filter((group) =>
       model.myMemberships(group, caller).some((m) => wanted.includes(m.status)),
@@ -161,42 +155,54 @@ function register(router: ServiceRouter, context: EmulatorContext): void {
     return { body: mine.map((group) => myGroupDoc(model, group, caller, wanted)) };
   });
 
+  router.route("GET", "/v2/groups/statuses", (request) => {
+    return { body: model.statusCounts(auth(request, READ)) };
+  });
+
   router.route("GET", "/v2/groups/:id", (request) => {
     const caller = auth(request, READ);
     const asked = includes(request);
-    const group = model.visibleGroup(request.params.id ?? "", caller);
-    return { body: groupDoc(model, group, caller, asked) };
+    return { body: groupDoc(model, groupOf(request, caller), caller, asked) };
   });
 
   router.route("POST", "/v2/groups", (request) => {
     const caller = auth(request, WRITE);
-    const body = objectBody(() => request.json(), fail);
-    if (typeof body.name !== "string" || body.name.trim() === "") {
+    const fields = body(request);
+    checkKeys(fields, CREATE_KEYS);
+    if (typeof fields.name !== "string" || fields.name.trim() === "") {
       throw invalid(["body", "name"], "Field required", "missing");
     }
-    const parentId = nullableString(body, "parent_id", "body") ?? null;
+    const parentId = nullableUuid(fields, "parent_id") ?? null;
     if (parentId !== null) {
       model.requireAdmin(model.visibleGroup(parentId, caller), caller, "add subgroups to it");
     }
-    const group = model.newGroup({ name: body.name, parentId, admin: caller.identityId });
-    readGroupFields(group, body);
+    const policies =
+      fields.policies == null
+        ? undefined
+        : readPolicies(defaultPolicies(), fields.policies, ["body", "policies"]);
+    const group = model.newGroup({ name: fields.name, parentId, admin: caller.identityId });
+    readGroupFields(group, fields);
+    if (policies) group.policies = policies;
     return { status: 201, body: groupDoc(model, group, caller, WRITE_ANSWER) };
   });
 
   router.route("PUT", "/v2/groups/:id", (request) => {
     const caller = auth(request, WRITE);
-    const group = model.visibleGroup(request.params.id ?? "", caller);
+    const group = groupOf(request, caller);
     model.requireAdmin(group, caller, "update it");
-    readGroupFields(
-      group,
-      objectBody(() => request.json(), fail),
-    );
+    const fields = body(request);
+    checkKeys(fields, UPDATE_KEYS);
+    const verified = nullableUuid(fields, "subscription_admin_verified_id");
+    readGroupFields(group, fields);
+    // a group's admins may clear the mark here; setting it takes a subscription's admin
+    if (verified === null) group.subscriptionAdminVerifiedId = null;
+    else if (verified !== undefined) model.verifySubscription(group, caller, verified);
     return { body: groupDoc(model, group, caller, WRITE_ANSWER) };
   });
 
   router.route("DELETE", "/v2/groups/:id", (request) => {
     const caller = auth(request, WRITE);
-    const group = model.visibleGroup(request.params.id ?? "", caller);
+    const group = groupOf(request, caller);
     model.requireAdmin(group, caller, "delete it");
     const answer = groupDoc(model, group, caller, WRITE_ANSWER);
     model.groups.delete(group.id);
@@ -205,8 +211,8 @@ function register(router: ServiceRouter, context: EmulatorContext): void {
 
   router.route("POST", "/v2/groups/:id", (request) => {
     const caller = auth(request, WRITE);
-    const group = model.visibleGroup(request.params.id ?? "", caller);
-    const batch = readBatch(objectBody(() => request.json(), fail));
+    const group = groupOf(request, caller);
+    const batch = readBatch(body(request));
     // all or nothing: an action none of the caller's identities may take fails the request
     for (const [action, entries] of batch) {
       if (entries.length > 0) model.requireAllowed(group, caller, action);
@@ -226,44 +232,67 @@ function register(router: ServiceRouter, context: EmulatorContext): void {
     }
     return { body: { ...answer, errors } };
   });
-}
 
-/**
- * The actions of a batch body, checked: known action names, lists of entries with UUID
- * `identity_id`s and valid roles, and no identity named twice.
- */
-function readBatch(body: Record<string, unknown>): Array<[MembershipAction, ActionEntry[]]> {
-  const batch: Array<[MembershipAction, ActionEntry[]]> = [];
-  const seen = new Set<string>();
-  const repeated = new Set<string>();
-  for (const [key, value] of Object.entries(body)) {
-    if (!(MEMBERSHIP_ACTIONS as readonly string[]).includes(key)) {
-      throw invalid(["body", key], `Unknown membership action '${key}'`, "extra_forbidden");
+  router.route("GET", "/v2/groups/:id/policies", (request) => {
+    const caller = auth(request, READ);
+    return { body: policiesDoc(groupOf(request, caller).policies) };
+  });
+
+  router.route("PUT", "/v2/groups/:id/policies", (request) => {
+    const caller = auth(request, WRITE);
+    const group = groupOf(request, caller);
+    model.requireAdmin(group, caller, "set its policies");
+    group.policies = readPolicies(group.policies, body(request));
+    return { body: policiesDoc(group.policies) };
+  });
+
+  router.route("GET", "/v2/preferences", (request) => {
+    return { body: model.preferences(auth(request, READ)) };
+  });
+
+  router.route("PUT", "/v2/preferences", (request) => {
+    const caller = auth(request, WRITE);
+    model.setPreferences(caller, readPreferences(body(request)));
+    return { body: model.preferences(caller) };
+  });
+
+  router.route("GET", "/v2/groups/:id/membership_fields", (request) => {
+    const caller = auth(request, READ);
+    return { body: model.membershipFields(groupOf(request, caller), caller) };
+  });
+
+  router.route("PUT", "/v2/groups/:id/membership_fields", (request) => {
+    const caller = auth(request, WRITE);
+    const group = groupOf(request, caller);
+    model.setMembershipFields(group, caller, readMembershipFields(body(request)));
+    return { body: model.membershipFields(group, caller) };
+  });
+
+  router.route("GET", "/v2/subscription_info/:id", (request) => {
+    auth(request, READ);
+    const id = request.params.id ?? "";
+    const group = model.subscriptionGroup(id);
+    if (!group) throw fail(404, "NOT_FOUND", `No group provides subscription '${id}'`);
+    return { body: subscriptionDoc(group) };
+  });
+
+  router.route("PUT", "/v2/groups/:id/subscription_admin_verified", (request) => {
+    const caller = auth(request, WRITE);
+    const group = groupOf(request, caller);
+    const fields = body(request);
+    checkKeys(fields, ["subscription_admin_verified_id"]);
+    const verified = nullableUuid(fields, "subscription_admin_verified_id");
+    if (verified === undefined) {
+      throw invalid(["body", "subscription_admin_verified_id"], "Field required", "missing");
     }
-    const action = key as MembershipAction;
-    if (value === null) continue;
-    if (!Array.isArray(value))
-      throw invalid(["body", key], "Input should be a valid list", "list_type");
-    const entries = value.map((raw, index): ActionEntry => {
-      const where = ["body", key, index];
-      if (!isRecord(raw)) throw invalid(where, "Input should be an object", "model_type");
-      const identityId = raw.identity_id;
-      if (typeof identityId !== "string" || !UUID.test(identityId)) {
-        throw invalid([...where, "identity_id"], "Input should be a valid UUID", "uuid_parsing");
-      }
-      const role = raw.role;
-      if (role !== undefined && role !== null && !(ROLES as readonly unknown[]).includes(role)) {
-        throw invalid([...where, "role"], "Input should be 'member', 'manager' or 'admin'", "enum");
-      }
-      const id = identityId.toLowerCase();
-      if (seen.has(id)) repeated.add(id);
-      seen.add(id);
-      return { identityId: id, role: (role ?? null) as Role | null };
-    });
-    batch.push([action, entries]);
-  }
-  if (repeated.size > 0) throw ambiguous([...repeated]);
-  return batch;
+    model.verifySubscription(group, caller, verified);
+    return {
+      body: {
+        group_id: group.id,
+        subscription_admin_verified_id: group.subscriptionAdminVerifiedId,
+      },
+    };
+  });
 }
 
 /** Globus Groups, mounted at `/groups/`. */

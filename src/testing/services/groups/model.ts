@@ -160,8 +160,8 @@ export interface ActionEntry {
 
 export class GroupsModel {
   readonly groups = new Map<string, GroupRecord>();
-  /** `allow_add` by identity id; identities without an entry allow being added. */
-  readonly #allowAdd = new Map<string, boolean>();
+  /** `allow_add` by identity id; identities without an entry (or null) allow being added. */
+  readonly #allowAdd = new Map<string, boolean | null>();
   readonly #context: EmulatorContext;
 
   constructor(context: EmulatorContext) {
@@ -425,13 +425,95 @@ export class GroupsModel {
     );
   }
 
-  // --- identity preferences ------------------------------------------------------------
+  // --- subscriptions -------------------------------------------------------------------
 
-  allowAdd(identityId: string): boolean {
-    return this.#allowAdd.get(identityId) ?? true;
+  /** The group that provides a subscription. */
+  subscriptionGroup(subscriptionId: string): GroupRecord | undefined {
+    return [...this.groups.values()].find((group) => group.subscription?.id === subscriptionId);
   }
 
-  setAllowAdd(identityId: string, allow: boolean): void {
-    this.#allowAdd.set(identityId, allow);
+  /**
+   * Marks a group as verified by a subscription's admin, or clears the mark. Setting it needs
+   * an admin of the new subscription's group; replacing or clearing an existing mark, an
+   * admin of the old one's.
+   */
+  verifySubscription(group: GroupRecord, caller: Caller, subscriptionId: string | null): void {
+    const adminOf = (id: string, which: string) => {
+      const provider = this.subscriptionGroup(id);
+      if (!provider) throw fail(404, "NOT_FOUND", `No group provides subscription '${id}'`);
+      if (this.role(provider, caller) !== "admin") {
+        throw fail(
+          403,
+          "FORBIDDEN",
+          `Only an admin of the ${which} subscription's group may do this`,
+        );
+      }
+    };
+    const current = group.subscriptionAdminVerifiedId;
+    if (current !== null && current !== subscriptionId) adminOf(current, "current");
+    if (subscriptionId !== null) adminOf(subscriptionId, "new");
+    group.subscriptionAdminVerifiedId = subscriptionId;
+  }
+
+  // --- the caller's own settings -------------------------------------------------------
+
+  /** `allow_add` of each of the caller's identities (null: never set, which allows). */
+  preferences(caller: Caller): Record<string, { allow_add: boolean | null }> {
+    return Object.fromEntries(
+      [...caller.ids].sort().map((id) => [id, { allow_add: this.#allowAdd.get(id) ?? null }]),
+    );
+  }
+
+  setPreferences(caller: Caller, preferences: Map<string, boolean | null>): void {
+    this.#requireOwn(caller, preferences.keys());
+    for (const [id, allow] of preferences) this.#allowAdd.set(id, allow);
+  }
+
+  /** The caller's membership fields in a group, for identities with a membership or fields. */
+  membershipFields(
+    group: GroupRecord,
+    caller: Caller,
+  ): Record<string, Record<string, string | null>> {
+    return Object.fromEntries(
+      [...caller.ids]
+        .sort()
+        .filter((id) => group.memberships.has(id) || group.membershipFields.has(id))
+        .map((id) => [id, { ...group.membershipFields.get(id) }]),
+    );
+  }
+
+  setMembershipFields(
+    group: GroupRecord,
+    caller: Caller,
+    fields: Map<string, Record<string, string | null>>,
+  ): void {
+    this.#requireOwn(caller, fields.keys());
+    for (const [id, values] of fields) {
+      group.membershipFields.set(id, { ...group.membershipFields.get(id), ...values });
+    }
+  }
+
+  #requireOwn(caller: Caller, ids: Iterable<string>): void {
+    for (const id of ids) {
+      if (!caller.ids.has(id)) {
+        throw fail(403, "FORBIDDEN", `Identity '${id}' is not in your identity set`);
+      }
+    }
+  }
+
+  /** Membership counts by status of the groups the caller manages. */
+  statusCounts(caller: Caller): Record<string, Record<Status, number>> {
+    const out: Record<string, Record<Status, number>> = {};
+    for (const group of this.groups.values()) {
+      const role = this.role(group, caller);
+      if (role !== "admin" && role !== "manager") continue;
+      const counts = Object.fromEntries(STATUSES.map((status) => [status, 0])) as Record<
+        Status,
+        number
+      >;
+      for (const membership of group.memberships.values()) counts[membership.status] += 1;
+      out[group.id] = counts;
+    }
+    return out;
   }
 }
