@@ -4,7 +4,7 @@ export * from "./compute/client.ts";
 export * from "./flows/client.ts";
 export * from "./flows/specific-flow.ts";
 export * from "./gcs/client.ts";
-export * from "./groups/client.ts";
+export * from "./groups/index.ts";
 export * from "./search/client.ts";
 export * from "./timers/client.ts";
 export * from "./transfer/client.ts";

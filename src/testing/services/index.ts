@@ -2,13 +2,18 @@ import type { ServiceModule } from "../types.ts";
 import { computeService } from "./compute.ts";
 import { flowsService } from "./flows.ts";
 import { gcsService } from "./gcs.ts";
-import { groupsService } from "./groups.ts";
+import { groupsService } from "./groups/index.ts";
 import { searchService } from "./search.ts";
 import { timersService } from "./timers.ts";
 import { transferService } from "./transfer.ts";
 
 export { COMPUTE_TASK_SECONDS, DEMO_COMPUTE_ENDPOINT_ID } from "./compute.ts";
 export { FLOW_RUN_SECONDS } from "./flows.ts";
+export {
+  DEMO_GROUP_ID,
+  DEMO_SUBSCRIPTION_GROUP_ID,
+  DEMO_SUBSCRIPTION_ID,
+} from "./groups/index.ts";
 export { DEMO_SEARCH_INDEX_ID } from "./search.ts";
 export { TRANSFER_TASK_SECONDS } from "./transfer.ts";
 
