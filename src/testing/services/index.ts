@@ -9,7 +9,11 @@ import { transferService } from "./transfer.ts";
 
 export { COMPUTE_TASK_SECONDS, DEMO_COMPUTE_ENDPOINT_ID } from "./compute.ts";
 export { FLOW_RUN_SECONDS } from "./flows.ts";
-export { DEMO_SEARCH_INDEX_ID, SEARCH_TASK_SECONDS } from "./search.ts";
+export {
+  DEMO_SEARCH_INDEX_ID,
+  SEARCH_TASK_SECONDS,
+  TRIAL_INDEX_RETENTION_SECONDS,
+} from "./search.ts";
 export { TRANSFER_TASK_SECONDS } from "./transfer.ts";
 
 /** Every service module the emulator mounts. */
