@@ -474,12 +474,25 @@ describe("builders and bad arguments", () => {
       usage(/subjects\[1\]/),
     );
     assert.throws(() => alice.deleteRole(DEMO_SEARCH_INDEX_ID, ""), usage(/roleId/));
-    // and what only the service can judge comes back as Search's own error
+    // and what only the service can judge comes back as Search's own error, with its
+    // error_data where Search sends one
+    const denied = await bob
+      .updateIndex(DEMO_SEARCH_INDEX_ID, { description: "not his" })
+      .catch((e: unknown) => e);
+    assert.ok(denied instanceof SearchAPIError);
+    assert.equal(denied.httpStatus, 403);
+    assert.equal(denied.code, "Forbidden.Generic");
+    assert.equal(denied.errorMessage, "index_update request denied by service");
+    assert.deepEqual(Object.keys(denied.errorData ?? {}).sort(), [
+      "cause",
+      "recommended_resolution",
+    ]);
     const refused = await alice
       .createRole(DEMO_SEARCH_INDEX_ID, { role_name: "writer", principal: "bob" })
       .catch((e: unknown) => e);
     assert.ok(refused instanceof SearchAPIError);
     assert.equal(refused.httpStatus, 400);
     assert.equal(refused.code, "BadRequest.ValidationError");
+    assert.equal(refused.errorData, undefined);
   });
 });

@@ -208,8 +208,8 @@ const PAGED_SEARCH_LIMIT = 100;
 
 /** Search ids (indices, tasks) are UUIDs: a typo fails here, naming the argument. */
 function checkId(name: string, value: string): string {
-  const [id] = uuidList(name, value);
-  return id ?? value;
+  uuidList(name, value);
+  return value;
 }
 
 /**
