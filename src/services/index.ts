@@ -6,6 +6,7 @@ export * from "./flows/specific-flow.ts";
 export * from "./gcs/client.ts";
 export * from "./groups/index.ts";
 export * from "./search/client.ts";
+export * from "./search/data.ts";
 export * from "./timers/client.ts";
 export * from "./transfer/client.ts";
 export * from "./transfer/data.ts";

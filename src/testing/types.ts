@@ -103,6 +103,12 @@ export interface SeedIdentity {
   identity_provider?: string;
   /** Identities with the same `account` are linked into one identity set. */
   account: string;
+  /**
+   * Ids of the groups this identity is an active member of, for services that grant access
+   * to group principals (`urn:globus:groups:id:...`): Search's `visible_to` and roles. The
+   * Groups module keeps its own groups; these are read only by those services.
+   */
+  groups?: string[];
 }
 
 export interface SeedFlow {

@@ -204,6 +204,17 @@ export class GroupsAPIError extends GlobusAPIError {
 /** An error from Globus Search. */
 export class SearchAPIError extends GlobusAPIError {
   override name = "SearchAPIError";
+
+  /**
+   * Search's `error_data` (a cause and advice, say): the Python SDK's `error_data`, an
+   * object or a list, undefined when the body has none.
+   */
+  get errorData(): Record<string, unknown> | unknown[] | undefined {
+    const value = (this.data as { error_data?: unknown } | undefined)?.error_data;
+    return value !== null && typeof value === "object"
+      ? (value as Record<string, unknown> | unknown[])
+      : undefined;
+  }
 }
 /** An error from Globus Timers. */
 export class TimersAPIError extends GlobusAPIError {

@@ -40,6 +40,7 @@ import {
   DEMO_NATIVE_CLIENT_ID,
   DEMO_SEARCH_INDEX_ID,
   type RunningEmulator,
+  SEARCH_TASK_SECONDS,
   startEmulator,
 } from "../../src/testing/index.ts";
 import type { Authorizer } from "../../src/transport/types.ts";
@@ -529,6 +530,8 @@ describe("Search", () => {
       assert.equal(task.acknowledged, true);
       assert.match(task.task_id, /^[0-9a-f-]{36}$/);
     }
+    // ingests are tasks: their documents are searchable once the tasks have finished
+    emulator.controls.advanceClock(SEARCH_TASK_SECONDS);
     const { result: pages, requests } = await withRequests(
       emulator,
       { service: "search", path: `/v1/index/${DEMO_SEARCH_INDEX_ID}/search`, method: "POST" },
@@ -568,6 +571,7 @@ describe("Search", () => {
         ingest_data: { subject, visible_to: ["public"], content: { kind: "scrolled" } },
       });
     }
+    emulator.controls.advanceClock(SEARCH_TASK_SECONDS);
     const filters = [{ type: "match_any", field_name: "kind", values: ["scrolled"] }];
     const path = `/v1/index/${DEMO_SEARCH_INDEX_ID}/scroll`;
     const { result: pages, requests } = await withRequests(

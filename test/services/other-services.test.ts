@@ -29,6 +29,7 @@ import {
   DEMO_GCS_ENDPOINT_ID,
   DEMO_SEARCH_INDEX_ID,
   type RunningEmulator,
+  SEARCH_TASK_SECONDS,
 } from "../../src/testing/index.ts";
 import { emulatorWithApp } from "./helpers.ts";
 
@@ -197,6 +198,9 @@ describe("on the wire, against the emulator", () => {
       )?.["ingest_type"],
       "GMetaEntry",
     );
+    // the ingest is a task: its document is searchable once the task has finished
+    emulator.controls.advanceClock(SEARCH_TASK_SECONDS);
+    assert.equal((await search.getTask(task.task_id)).state, "SUCCESS");
     const found = await search.search(DEMO_SEARCH_INDEX_ID, "wire", { limit: 5 });
     assert.equal(last("search", `/v1/index/${DEMO_SEARCH_INDEX_ID}/search`)?.query["q"], "wire");
     assert.ok(found.gmeta.some((g) => g.subject === "wire://doc"));
@@ -216,6 +220,7 @@ describe("on the wire, against the emulator", () => {
         },
       });
     }
+    emulator.controls.advanceClock(SEARCH_TASK_SECONDS);
     const pages = [];
     for await (const page of search
       .paginatedSearch(DEMO_SEARCH_INDEX_ID, "wire", { limit: 1 })

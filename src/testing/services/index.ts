@@ -14,7 +14,11 @@ export {
   DEMO_SUBSCRIPTION_GROUP_ID,
   DEMO_SUBSCRIPTION_ID,
 } from "./groups/index.ts";
-export { DEMO_SEARCH_INDEX_ID } from "./search.ts";
+export {
+  DEMO_SEARCH_INDEX_ID,
+  SEARCH_TASK_SECONDS,
+  TRIAL_INDEX_RETENTION_SECONDS,
+} from "./search.ts";
 export { TRANSFER_TASK_SECONDS } from "./transfer.ts";
 
 /** Every service module the emulator mounts. */

@@ -15,6 +15,7 @@ import {
 import {
   DEMO_COMPUTE_ENDPOINT_ID,
   DEMO_SEARCH_INDEX_ID,
+  SEARCH_TASK_SECONDS,
 } from "../../../src/testing/services/index.ts";
 import { call, clientCredentials, userLogin } from "./helpers.ts";
 
@@ -172,6 +173,10 @@ describe("groups, search, timers, compute and GCS services", () => {
     assert.equal(ingest.status, 200);
     assert.equal(ingest.body.acknowledged, true);
     assert.equal(ingest.body.num_documents_ingested, 5);
+    // the ingest is a task, which applies its documents when it finishes
+    const pending = await call(`${base}task/${ingest.body.task_id}`, token);
+    assert.notEqual(pending.body.state, "SUCCESS");
+    emulator.controls.advanceClock(SEARCH_TASK_SECONDS);
     const task = await call(`${base}task/${ingest.body.task_id}`, token);
     assert.equal(task.body.state, "SUCCESS");
     assert.equal(
