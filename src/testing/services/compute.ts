@@ -1,11 +1,16 @@
 /**
- * Globus Compute (`/v2/`), the minimal workflow: endpoint list and status, register and
- * get a function, submit a batch, and read a task's result. A task "runs" for a moment
- * of emulator time and returns its payload as the result.
+ * Globus Compute (`/v2/`, `/v3/`): endpoints, functions, task submission and results.
+ * The state and its rules are in `compute/model.ts`, the documents in
+ * `compute/documents.ts`; this module parses each route's request and answers.
+ *
+ * The emulator cannot run the Python that real Compute ships (serialised by its SDK), so a
+ * function's body is opaque: a task returns its own serialised arguments, unless its
+ * function was registered with an `emulatedComputeFunction(...)` body that declares the
+ * result (or exception) and run time. An online endpoint takes a task at once; the result
+ * is there when its run time has passed on the emulator clock.
  */
 import { KNOWN_SCOPES } from "../../scopes/known.ts";
 import type {
-  AccessTokenInfo,
   EmulatorContext,
   EmulatorRequest,
   ErrorBodyFormatter,
@@ -13,197 +18,203 @@ import type {
   ServiceRouter,
 } from "../types.ts";
 import { EmulatorHttpError } from "../types.ts";
-import { type ErrorBuilder, isRecord, objectBody, optionalString } from "./common.ts";
+import {
+  endpointDocument,
+  endpointListEntry,
+  endpointStatusDocument,
+  functionDocument,
+  taskDocument,
+} from "./compute/documents.ts";
+import { ComputeState, type EndpointRecord, type TaskRequest } from "./compute/model.ts";
+import {
+  BodyReader,
+  computeErrorBody,
+  computeFail,
+  uuidParam,
+  validationError,
+} from "./compute/validation.ts";
 
-/** The compute endpoint every emulator starts with. */
+export {
+  COMPUTE_LOCK_SECONDS,
+  COMPUTE_TASK_SECONDS,
+  emulatedComputeFunction,
+} from "./compute/model.ts";
+
+/** The compute endpoint every emulator starts with, owned by the seed's first identity. */
 export const DEMO_COMPUTE_ENDPOINT_ID = "66666666-1111-4666-8666-666666666666";
-/** Emulator seconds before a submitted task reports success. */
-export const COMPUTE_TASK_SECONDS = 1;
+/** A public multi-user endpoint of another identity (Bob in the default seed). */
+export const DEMO_COMPUTE_PUBLIC_ENDPOINT_ID = "66666666-2222-4666-8666-666666666666";
 
 const COMPUTE = KNOWN_SCOPES.compute;
 
-interface FunctionRecord {
-  id: string;
-  owner: string;
-  name: string;
-  code: string;
-  description: string;
-}
-
-interface TaskRecord {
-  id: string;
-  owner: string;
-  functionId: string;
-  endpointId: string;
-  payload: unknown;
-  submittedAt: number;
-}
-
-/** Compute's error body: `{code, reason, http_status_code}`. */
-function computeErrorBody(status: number, code: string, reason: string) {
-  return { code, reason, http_status_code: status };
+/** The seeded endpoints, as their processes would register them. */
+function seedEndpoints(state: ComputeState, context: EmulatorContext): void {
+  const [first, ...rest] = context.seed.identities;
+  const owner = first?.id ?? "";
+  const other = rest.find((identity) => identity.account !== first?.account)?.id ?? owner;
+  const common = {
+    admins: [],
+    highAssurance: false,
+    allowedFunctions: null,
+    authenticationPolicy: null,
+  };
+  state.registerEndpoint(owner, DEMO_COMPUTE_ENDPOINT_ID, {
+    ...common,
+    name: "emulator-compute-endpoint",
+    displayName: "Emulator Compute Endpoint",
+    multiUser: false,
+    public: false,
+    subscriptionId: "66666666-0000-4666-8666-666666666666",
+    metadata: {
+      endpoint_config: "engine:\n  type: ThreadPoolEngine\n  max_workers: 4",
+      user_config_template: "",
+      user_config_schema: {},
+      description: "The emulator's own compute endpoint",
+      hostname: "compute.emulator.invalid",
+      local_user: "emulator",
+      ip_address: "127.0.0.1",
+      endpoint_version: "2.30.0",
+      sdk_version: "2.30.0",
+    },
+  });
+  state.registerEndpoint(other, DEMO_COMPUTE_PUBLIC_ENDPOINT_ID, {
+    ...common,
+    name: "emulator-public-endpoint",
+    displayName: "Emulator Public Multi-User Endpoint",
+    multiUser: true,
+    public: true,
+    subscriptionId: null,
+    metadata: {
+      endpoint_config: "",
+      user_config_template: "engine:\n  type: ThreadPoolEngine",
+      user_config_schema: {},
+      description: "A public multi-user endpoint anyone may send tasks to",
+      hostname: "shared.compute.emulator.invalid",
+      local_user: "root",
+      ip_address: "127.0.0.1",
+      endpoint_version: "2.30.0",
+      sdk_version: "2.30.0",
+    },
+  });
 }
 
 function register(router: ServiceRouter, context: EmulatorContext): void {
+  const state = new ComputeState(() => context.now(), context.newId, computeFail);
+  seedEndpoints(state, context);
   const formatter: ErrorBodyFormatter = (status, code, message) =>
     computeErrorBody(status, code, message);
-  const fail: ErrorBuilder = (status, code, message) =>
-    new EmulatorHttpError(status, computeErrorBody(status, code, message));
-  const functions = new Map<string, FunctionRecord>();
-  const tasks = new Map<string, TaskRecord>();
-  const endpoint = {
-    uuid: DEMO_COMPUTE_ENDPOINT_ID,
-    name: "emulator-compute-endpoint",
-    display_name: "Emulator Compute Endpoint",
-    owner: context.seed.identities[0]?.id ?? null,
-  };
 
-  function auth(request: EmulatorRequest): AccessTokenInfo {
+  /** The caller's identity: every Compute route needs a token with Compute's `all` scope. */
+  function caller(request: EmulatorRequest): string {
     return context.authenticate(request, COMPUTE.resourceServer, {
       anyOfScopes: [COMPUTE.scopes.all],
       format: formatter,
-    });
+    }).identityId;
   }
 
-  function requireEndpoint(id: string): typeof endpoint {
-    if (id !== endpoint.uuid)
-      throw fail(404, "ENDPOINT_NOT_FOUND", `Endpoint ${id} could not be found`);
-    return endpoint;
-  }
-
-  function taskDoc(task: TaskRecord): Record<string, unknown> {
-    const done = context.now() >= task.submittedAt + COMPUTE_TASK_SECONDS;
-    const doc: Record<string, unknown> = {
-      task_id: task.id,
-      status: done ? "success" : "waiting-for-ep",
-      details: { endpoint_id: task.endpointId, function_id: task.functionId },
-    };
-    if (done) {
-      doc.result = typeof task.payload === "string" ? task.payload : JSON.stringify(task.payload);
-      doc.completion_t = String(task.submittedAt + COMPUTE_TASK_SECONDS);
-    }
-    return doc;
-  }
+  const endpointParam = (request: EmulatorRequest, version: 2 | 3 = 2) =>
+    uuidParam(version, "path", "endpoint_uuid", request.params.endpoint_uuid);
 
   router.route("GET", "/v2/endpoints", (request) => {
-    auth(request);
-    return { body: [endpoint] };
+    const who = caller(request);
+    const role = request.query.get("role") ?? "owner";
+    if (role !== "owner" && role !== "any") {
+      throw validationError(2, [
+        { loc: ["query", "role"], msg: "Input should be 'owner' or 'any'", type: "enum" },
+      ]);
+    }
+    return { body: state.listEndpoints(who, role).map(endpointListEntry) };
   });
 
-  router.route("GET", "/v2/endpoints/:id", (request) => {
-    auth(request);
-    return { body: requireEndpoint(request.params.id ?? "") };
+  router.route("GET", "/v2/endpoints/:endpoint_uuid", (request) => {
+    const who = caller(request);
+    return { body: endpointDocument(state.visibleEndpoint(who, endpointParam(request))) };
   });
 
-  router.route("GET", "/v2/endpoints/:id/status", (request) => {
-    auth(request);
-    requireEndpoint(request.params.id ?? "");
-    const pending = [...tasks.values()].filter(
-      (task) => context.now() < task.submittedAt + COMPUTE_TASK_SECONDS,
-    ).length;
-    return {
-      body: {
-        status: "online",
-        details: {
-          total_workers: 1,
-          idle_workers: pending > 0 ? 0 : 1,
-          pending_tasks: pending,
-          outstanding_tasks: pending,
-          managers: 1,
-        },
-      },
-    };
+  router.route("GET", "/v2/endpoints/:endpoint_uuid/status", (request) => {
+    const who = caller(request);
+    const endpoint: EndpointRecord = state.visibleEndpoint(who, endpointParam(request));
+    return { body: endpointStatusDocument(state, endpoint) };
   });
 
   router.route("POST", "/v2/functions", (request) => {
-    const token = auth(request);
-    const body = objectBody(() => request.json(), fail);
-    const code = optionalString(body, "function_code", fail);
-    if (!code) throw fail(422, "UNPROCESSABLE_ENTITY", "'function_code' is required");
-    const record: FunctionRecord = {
-      id: context.newId(),
-      owner: token.identityId,
-      name: optionalString(body, "function_name", fail) ?? "function",
+    const who = caller(request);
+    const body = new BodyReader(request.json(), 2);
+    const name = body.string("function_name", true);
+    const code = body.string("function_code", true);
+    body.string("entry_point");
+    const description = body.string("description");
+    const metadata = body.object("metadata");
+    const python = metadata?.string("python_version");
+    const sdk = metadata?.string("sdk_version");
+    body.uuid("container_uuid");
+    const group = body.uuid("group");
+    const isPublic = body.boolean("public", false);
+    body.done();
+    const record = state.registerFunction(who, {
+      name,
       code,
-      description: optionalString(body, "description", fail) ?? "",
-    };
-    functions.set(record.id, record);
+      description: description ?? "",
+      metadata: {
+        ...(python !== undefined ? { python_version: python } : {}),
+        ...(sdk !== undefined ? { sdk_version: sdk } : {}),
+      },
+      public: isPublic,
+      group: group ?? null,
+      haEndpointId: null,
+    });
     return { body: { function_uuid: record.id } };
   });
 
-  router.route("GET", "/v2/functions/:id", (request) => {
-    const token = auth(request);
-    const record = functions.get(request.params.id ?? "");
-    if (!record || record.owner !== token.identityId) {
-      throw fail(404, "FUNCTION_NOT_FOUND", `Function ${request.params.id} could not be resolved`);
-    }
-    return {
-      body: {
-        function_uuid: record.id,
-        function_name: record.name,
-        function_code: record.code,
-        description: record.description,
-      },
-    };
+  router.route("GET", "/v2/functions/:function_uuid", (request) => {
+    const who = caller(request);
+    const id = uuidParam(2, "path", "function_uuid", request.params.function_uuid);
+    return { body: functionDocument(state.readableFunction(who, id)) };
   });
 
   router.route("POST", "/v2/submit", (request) => {
-    const token = auth(request);
-    const body = objectBody(() => request.json(), fail);
-    if (!Array.isArray(body.tasks) || body.tasks.length === 0) {
-      throw fail(422, "UNPROCESSABLE_ENTITY", "'tasks' must be a non-empty list");
-    }
-    const results = body.tasks.map((raw) => {
-      // Tasks come as [function_id, endpoint_id, payload] triples or as objects.
-      const [functionId, endpointId, payload] = Array.isArray(raw)
-        ? raw
-        : isRecord(raw)
-          ? [
-              raw.function_uuid ?? raw.function_id,
-              raw.endpoint_uuid ?? raw.endpoint_id,
-              raw.payload,
-            ]
-          : [];
-      const record = typeof functionId === "string" ? functions.get(functionId) : undefined;
-      if (!record || record.owner !== token.identityId) {
+    const who = caller(request);
+    const body = new BodyReader(request.json(), 2);
+    const tasks = body.raw("tasks", true, (value) =>
+      Array.isArray(value) &&
+      value.every(
+        (task) =>
+          Array.isArray(task) &&
+          task.length === 3 &&
+          task.every((part) => typeof part === "string"),
+      )
+        ? undefined
+        : "Tasks must be [function_id, endpoint_id, serialized_arguments] triples",
+    ) as [string, string, string][] | undefined;
+    const groupId = body.uuid("task_group_id");
+    const createQueue = body.boolean("create_websocket_queue", true);
+    body.done();
+    const group = state.taskGroup(who, groupId, { mustExist: false, createQueue });
+    const results = (tasks ?? []).map(([functionId, endpointId, payload]) => {
+      const task: TaskRequest = { functionId, endpointId, payload };
+      try {
+        state.checkRunnable(who, task);
+      } catch (error) {
+        if (!(error instanceof EmulatorHttpError)) throw error;
+        const reason = String((error.body as { detail?: unknown }).detail);
+        const refused = state.addRefusedTask(who, group, task, reason);
         return {
           status: "failed",
-          task_uuid: null,
-          http_status_code: 404,
-          reason: `Function ${String(functionId)} could not be resolved`,
+          task_uuid: refused.id,
+          http_status_code: error.status,
+          reason,
         };
       }
-      if (endpointId !== endpoint.uuid) {
-        return {
-          status: "failed",
-          task_uuid: null,
-          http_status_code: 404,
-          reason: `Endpoint ${String(endpointId)} could not be found`,
-        };
-      }
-      const task: TaskRecord = {
-        id: context.newId(),
-        owner: token.identityId,
-        functionId: record.id,
-        endpointId: endpoint.uuid,
-        payload,
-        submittedAt: context.now(),
-      };
-      tasks.set(task.id, task);
-      return { status: "success", task_uuid: task.id, http_status_code: 200, reason: null };
+      const queued = state.addTask(who, group, task);
+      return { status: "success", task_uuid: queued.id, http_status_code: 200, reason: null };
     });
-    const taskGroupId =
-      typeof body.task_group_id === "string" ? body.task_group_id : context.newId();
-    return { body: { response: "success", task_group_id: taskGroupId, results } };
+    return { body: { response: "success", task_group_id: group.id, results } };
   });
 
-  router.route("GET", "/v2/tasks/:id", (request) => {
-    const token = auth(request);
-    const task = tasks.get(request.params.id ?? "");
-    if (!task || task.owner !== token.identityId) {
-      throw fail(404, "TASK_NOT_FOUND", `Task ${request.params.id} could not be found`);
-    }
-    return { body: taskDoc(task) };
+  router.route("GET", "/v2/tasks/:task_uuid", (request) => {
+    const who = caller(request);
+    const id = uuidParam(2, "path", "task_uuid", request.params.task_uuid);
+    return { body: taskDocument(state, state.task(who, id)) };
   });
 }
 
