@@ -25,8 +25,13 @@ const facts = new TypeFacts(
     getAll: "JsonOf<typeof sdk.compute.endpoints.getAll>",
     get: "JsonOf<typeof sdk.compute.endpoints.get>",
     getStatus: "JsonOf<typeof sdk.compute.endpoints.getStatus>",
+    update: "JsonOf<typeof sdk.compute.endpoints.update>",
+    remove: "JsonOf<typeof sdk.compute.endpoints.remove>",
   },
 );
+
+const NEW_ENDPOINT_ID = "77777777-1111-4777-8777-000000000001";
+const REMOVED_ENDPOINT_ID = "77777777-1111-4777-8777-000000000002";
 
 const RECORDED_ENDPOINT =
   "the endpoint document Globus recorded (testing/data/compute/v2/get_endpoint.py) has no such field";
@@ -42,6 +47,20 @@ const endpointAllowances: Allowances = {
     subscription_admin_verified: RECORDED_ENDPOINT,
     python_version: RECORDED_ENDPOINT,
     config: `${RECORDED_ENDPOINT} (and the spec marks it deprecated)`,
+  },
+};
+
+const RECORDED_REGISTRATION =
+  "the registration answer Globus recorded (testing/data/compute/v3/update_endpoint.py) has no such field";
+
+/** What `update_endpoint`'s recording leaves out of the spec's `EndpointRegisterResponse`. */
+const registrationAllowances: Allowances = {
+  mismatches: {
+    "$.heartbeat_queue_info": RECORDED_REGISTRATION,
+    "$.result_queue_info.queue_publish_kwargs.exchange": `${RECORDED_REGISTRATION}: queue_publish_kwargs is recorded as {}`,
+    "$.result_queue_info.queue_publish_kwargs.routing_key": `${RECORDED_REGISTRATION}: queue_publish_kwargs is recorded as {}`,
+    "$.result_queue_info.queue_publish_kwargs.mandatory": `${RECORDED_REGISTRATION}: queue_publish_kwargs is recorded as {}`,
+    "$.result_queue_info.queue_publish_kwargs.properties": `${RECORDED_REGISTRATION}: queue_publish_kwargs is recorded as {}`,
   },
 };
 
@@ -80,6 +99,52 @@ describe("conformance: Compute through @globus/sdk", () => {
       endpointAllowances,
     );
     assert.equal(body.uuid, DEMO_COMPUTE_ENDPOINT_ID);
+  });
+
+  it("compute.endpoints.update changes an endpoint, and registers a new id", async () => {
+    const changed = await expectConforming(
+      facts,
+      "update",
+      await compute.endpoints.update(
+        DEMO_COMPUTE_ENDPOINT_ID,
+        withToken(token, { payload: { display_name: "Renamed by @globus/sdk" } }),
+      ),
+      registrationAllowances,
+    );
+    assert.equal(changed.endpoint_id, DEMO_COMPUTE_ENDPOINT_ID);
+    const renamed = await expectConforming(
+      facts,
+      "get",
+      await compute.endpoints.get(DEMO_COMPUTE_ENDPOINT_ID, withToken(token)),
+      endpointAllowances,
+    );
+    assert.equal(renamed.display_name, "Renamed by @globus/sdk");
+
+    const created = await expectConforming(
+      facts,
+      "update",
+      await compute.endpoints.update(
+        NEW_ENDPOINT_ID,
+        withToken(token, { payload: { endpoint_name: "from-js-sdk", metadata: {} } }),
+      ),
+      registrationAllowances,
+    );
+    assert.equal(created.endpoint_id, NEW_ENDPOINT_ID);
+  });
+
+  it("compute.endpoints.remove deletes an endpoint", async () => {
+    await compute.endpoints.update(
+      REMOVED_ENDPOINT_ID,
+      withToken(token, { payload: { endpoint_name: "to-remove", metadata: {} } }),
+    );
+    const body = await expectConforming(
+      facts,
+      "remove",
+      await compute.endpoints.remove(REMOVED_ENDPOINT_ID, withToken(token)),
+    );
+    assert.equal(body.result, 302);
+    const gone = await compute.endpoints.get(REMOVED_ENDPOINT_ID, withToken(token));
+    assert.equal(gone.status, 404);
   });
 
   it("compute.endpoints.getStatus reads an endpoint's status", async () => {

@@ -5,6 +5,7 @@ import { ComputeClientV2 } from "./v2.ts";
 export { ComputeServiceClient } from "./base.ts";
 export type * from "./types.ts";
 export { ComputeClientV2 } from "./v2.ts";
+export { ComputeClientV3 } from "./v3.ts";
 
 /** The function fields {@link ComputeClient.registerFunction} accepted before the V2 client. */
 export interface ComputeFunctionFields {
@@ -19,7 +20,7 @@ export interface ComputeFunctionFields {
  */
 export class ComputeClient extends ComputeClientV2 {
   /** Registers a function from a v2 document, or from the camelCase fields of old. */
-  override registerFunction(
+  override async registerFunction(
     data: ComputeFunctionDocumentV2 | ComputeFunctionFields,
     options?: OperationOptions,
   ): Promise<ComputeFunctionRegistration> {

@@ -47,6 +47,9 @@ export interface EndpointRecord {
   lockedUntil: number | null;
 }
 
+/** What a registration sets on an endpoint. */
+export type EndpointFields = Omit<EndpointRecord, "id" | "owner" | "onlineSince" | "lockedUntil">;
+
 /** How an emulated function behaves: the body is opaque, the outcome is declared. */
 export interface FunctionBehaviour {
   /** The serialised result every task returns; undefined: the task's own payload. */
@@ -232,11 +235,7 @@ export class ComputeState {
    * its administrator, no lock in force, and unchanged immutable flags. A registered
    * endpoint is online at once: the emulator plays its process.
    */
-  registerEndpoint(
-    caller: string,
-    id: string | undefined,
-    fields: Omit<EndpointRecord, "id" | "owner" | "onlineSince" | "lockedUntil">,
-  ): EndpointRecord {
+  registerEndpoint(caller: string, id: string | undefined, fields: EndpointFields): EndpointRecord {
     const now = this.#now();
     const existing = id === undefined ? undefined : this.endpoints.get(id);
     if (existing) {
@@ -372,10 +371,8 @@ export class ComputeState {
     id: string | undefined,
     options: { mustExist: boolean; createQueue: boolean },
   ): TaskGroupRecord {
-    const existing = id === undefined ? undefined : this.groups.get(id);
-    if (existing && existing.owner === caller) return existing;
-    if (existing || (id !== undefined && options.mustExist)) {
-      throw this.#fail(404, "TASK_GROUP_NOT_FOUND", `Task group ${id} not found`);
+    if (id !== undefined && (this.groups.has(id) || options.mustExist)) {
+      return this.readTaskGroup(caller, id);
     }
     const group: TaskGroupRecord = {
       id: id ?? this.#newId(),
@@ -384,6 +381,15 @@ export class ComputeState {
       tasks: [],
     };
     this.groups.set(group.id, group);
+    return group;
+  }
+
+  /** The caller's task group (another's is as unknown as a missing one). */
+  readTaskGroup(caller: string, id: string): TaskGroupRecord {
+    const group = this.groups.get(id);
+    if (!group || group.owner !== caller) {
+      throw this.#fail(404, "TASK_GROUP_NOT_FOUND", `Task group ${id} not found`);
+    }
     return group;
   }
 

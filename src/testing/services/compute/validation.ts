@@ -98,7 +98,7 @@ export class BodyReader {
   }
 
   string(name: string, required: true): string;
-  string(name: string, required?: false): string | undefined;
+  string(name: string, required?: boolean): string | undefined;
   string(name: string, required = false): string | undefined {
     if (this.#missing(name, required)) return undefined;
     const value = this.#body[name];
@@ -115,8 +115,24 @@ export class BodyReader {
     return fallback;
   }
 
+  integer(name: string, required = false): number | undefined {
+    if (this.#missing(name, required)) return undefined;
+    const value = this.#body[name];
+    if (Number.isInteger(value)) return value as number;
+    this.#problem([name], "Input should be a valid integer", "int_type");
+    return undefined;
+  }
+
+  stringList(name: string): string[] | undefined {
+    if (this.#missing(name, false)) return undefined;
+    const value = this.#body[name];
+    if (Array.isArray(value) && value.every((item) => typeof item === "string")) return value;
+    this.#problem([name], "Input should be a valid list of strings", "list_type");
+    return undefined;
+  }
+
   uuid(name: string, required = false): string | undefined {
-    const value = this.string(name, required as false);
+    const value = this.string(name, required);
     if (value === undefined) return undefined;
     if (UUID.test(value)) return value.toLowerCase();
     this.#problem([name], "Input should be a valid UUID", "uuid_parsing");
