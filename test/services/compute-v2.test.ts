@@ -233,6 +233,7 @@ describe("ComputeClientV2", () => {
     const refused = await compute.getTask(submitted.results[2]!.task_uuid);
     assert.equal(refused.status, "failed");
     assert.match(refused.exception ?? "", /Endpoint/);
+    assert.equal(refused.details, undefined);
   });
 
   test("ids are checked before the call; the error names the argument", async () => {

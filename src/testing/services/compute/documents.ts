@@ -125,13 +125,17 @@ export function functionDocument(record: FunctionRecord): Record<string, unknown
 
 /**
  * `GET /v2/tasks/{id}`: only its status while it waits; its result (or exception), the
- * completion time and the worker's details once it has finished.
+ * completion time and the worker's details once it has finished (no details for a task
+ * refused at submission, which no worker saw).
  */
 export function taskDocument(state: ComputeState, task: TaskRecord): Record<string, unknown> {
   if (!state.isDone(task) || task.startedAt === null) {
     return { task_id: task.id, status: "waiting-for-ep" };
   }
   const end = task.startedAt + task.seconds;
+  if (task.refused) {
+    return { task_id: task.id, status: "failed", ...task.outcome, completion_t: end.toFixed(6) };
+  }
   const sdkVersion = state.endpoints.get(task.endpointId)?.metadata.sdk_version;
   return {
     task_id: task.id,

@@ -86,6 +86,8 @@ export interface TaskRecord {
   startedAt: number | null;
   seconds: number;
   outcome: { result: string } | { exception: string };
+  /** Refused at submission: it never reached an endpoint. */
+  refused: boolean;
 }
 
 export interface TaskGroupRecord {
@@ -412,6 +414,7 @@ export class ComputeState {
         behaviour.exception !== undefined
           ? { exception: behaviour.exception }
           : { result: behaviour.result ?? request.payload },
+      refused: false,
     };
     this.tasks.set(task.id, task);
     group.tasks.push({ id: task.id, createdAt: now });
@@ -432,6 +435,7 @@ export class ComputeState {
       startedAt: now,
       seconds: 0,
       outcome: { exception: reason },
+      refused: true,
     };
     this.tasks.set(task.id, task);
     group.tasks.push({ id: task.id, createdAt: now });
