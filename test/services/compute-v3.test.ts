@@ -287,7 +287,8 @@ describe("scenario: a Compute task from submission to result", () => {
     assert.equal(done.status, "success");
     assert.equal(done.result, "42");
     const transitions = done.details?.task_transitions ?? {};
-    assert.equal((transitions["execution-end"] ?? 0) - (transitions["execution-start"] ?? 0), 30);
+    const ran = (transitions["execution-end"] ?? 0) - (transitions["execution-start"] ?? 0);
+    assert.ok(Math.abs(ran - 30) < 1e-6, `ran ${ran} s`);
     assert.equal((await v2.getEndpointStatus(endpointId)).details?.outstanding_tasks, 0);
 
     const group = await v2.getTaskGroup(submitted.task_group_id);

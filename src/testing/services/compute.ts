@@ -35,6 +35,7 @@ import {
   BodyReader,
   computeErrorBody,
   computeFail,
+  enumQuery,
   uuidParam,
   validationError,
 } from "./compute/validation.ts";
@@ -214,12 +215,7 @@ function register(router: ServiceRouter, context: EmulatorContext): void {
   // --- the API ---------------------------------------------------------------------------
 
   router.route("GET", "/v2/version", (request) => {
-    const service = request.query.get("service") ?? "api";
-    if (service !== "api" && service !== "all") {
-      throw validationError(2, [
-        { loc: ["query", "service"], msg: "Input should be 'api' or 'all'", type: "enum" },
-      ]);
-    }
+    const service = enumQuery(2, request.query, "service", ["api", "all"], "api");
     return { body: service === "all" ? VERSION : VERSION.api };
   });
 
@@ -232,12 +228,7 @@ function register(router: ServiceRouter, context: EmulatorContext): void {
 
   router.route("GET", "/v2/endpoints", (request) => {
     const who = caller(request);
-    const role = request.query.get("role") ?? "owner";
-    if (role !== "owner" && role !== "any") {
-      throw validationError(2, [
-        { loc: ["query", "role"], msg: "Input should be 'owner' or 'any'", type: "enum" },
-      ]);
-    }
+    const role = enumQuery(2, request.query, "role", ["owner", "any"], "owner");
     return { body: state.listEndpoints(who, role).map(endpointListEntry) };
   });
 

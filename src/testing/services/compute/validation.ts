@@ -57,6 +57,25 @@ export function uuidParam(
   ]);
 }
 
+/** A query value that must be one of `values` (FastAPI's 422 otherwise). */
+export function enumQuery<T extends string>(
+  version: 2 | 3,
+  query: URLSearchParams,
+  name: string,
+  values: readonly T[],
+  fallback: T,
+): T {
+  const value = query.get(name) ?? fallback;
+  if ((values as readonly string[]).includes(value)) return value as T;
+  throw validationError(version, [
+    {
+      loc: ["query", name],
+      msg: `Input should be ${values.map((v) => `'${v}'`).join(" or ")}`,
+      type: "enum",
+    },
+  ]);
+}
+
 /**
  * Reads the fields of a JSON body against a route's schema, collecting every problem; call
  * `done()` to throw them as the route's 422.
