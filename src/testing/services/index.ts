@@ -7,7 +7,13 @@ import { searchService } from "./search.ts";
 import { timersService } from "./timers.ts";
 import { transferService } from "./transfer.ts";
 
-export { COMPUTE_TASK_SECONDS, DEMO_COMPUTE_ENDPOINT_ID } from "./compute.ts";
+export {
+  COMPUTE_LOCK_SECONDS,
+  COMPUTE_TASK_SECONDS,
+  DEMO_COMPUTE_ENDPOINT_ID,
+  DEMO_COMPUTE_PUBLIC_ENDPOINT_ID,
+  emulatedComputeFunction,
+} from "./compute.ts";
 export { FLOW_RUN_SECONDS } from "./flows.ts";
 export {
   DEMO_GROUP_ID,

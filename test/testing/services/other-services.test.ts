@@ -381,7 +381,8 @@ describe("groups, search, timers, compute and GCS services", () => {
 
   it("compute: endpoint status, register a function, submit and read the result", async () => {
     const base = `${emulator.urls.compute}v2/`;
-    const token = (await clientCredentials(emulator, C.scopes.all)).byResourceServer.get(
+    // the demo endpoint is Alice's: a client identity may not read it
+    const token = (await userLogin(emulator, ALICE_IDENTITY_ID, C.scopes.all)).byResourceServer.get(
       C.resourceServer,
     )!;
     assert.equal(
