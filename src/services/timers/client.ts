@@ -15,7 +15,7 @@ import type { TransferData } from "../transfer/data.ts";
 
 /** When a recurring timer stops: after a number of runs, or at a time. */
 export type TimerScheduleEnd =
-  | { condition: "iterations"; iterations: number }
+  | { condition: "iterations"; count: number }
   | { condition: "time"; datetime: string };
 
 /**
@@ -43,6 +43,8 @@ export interface Timer {
   submitted_at?: string;
   next_run?: string | null;
   last_ran_at?: string | null;
+  /** Why the timer is `inactive`: paused by its owner, or a GARE its run met. */
+  inactive_reason?: { cause: string; detail: Record<string, unknown> | null } | null;
   [field: string]: unknown;
 }
 
