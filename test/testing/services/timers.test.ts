@@ -241,7 +241,20 @@ describe("Timers emulator", () => {
     assert.equal(ran.flow_id, DEMO_FLOW_ID);
     assert.equal(ran.results.data.length, 1);
     assert.equal(ran.results.data[0].ran_at, at(when));
-    assert.equal(ran.results.data[0].data.flow_id, DEMO_FLOW_ID);
+    assert.equal(ran.results.data[0].data.details.flow_id, DEMO_FLOW_ID);
+
+    // without a datetime it runs now: the datetime is filled in, and it has not run yet
+    const now = emulator.controls.now();
+    const immediate = await create(aliceFlow, {
+      timer_type: "flow",
+      flow_id: DEMO_FLOW_ID,
+      schedule: { type: "once" },
+      body: { body: {} },
+    });
+    assert.deepEqual(immediate.body.timer.schedule, { type: "once", datetime: at(now) });
+    assert.equal(immediate.body.timer.status, "new");
+    assert.equal(immediate.body.timer.next_run, at(now));
+    assert.equal(immediate.body.timer.n_runs, 0);
   });
 
   it("the clock runs a recurring timer on its schedule; a pause skips runs and a resume catches up once", async () => {

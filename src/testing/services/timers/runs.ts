@@ -153,12 +153,11 @@ export function runExecutor(context: EmulatorContext): RunExecutor {
         ranAt: at,
         status: 201,
         errors: null,
-        data: {
-          ...actionStatus(timer, at, runId, label, {}),
+        data: actionStatus(timer, at, runId, label, {
           run_id: runId,
           flow_id: flowId,
           tags: Array.isArray(body.tags) ? body.tags : [],
-        },
+        }),
       },
     };
   }
