@@ -9,7 +9,15 @@
  * `stop_after`, `n_runs`, `results` as a page. Where the shapes below allow a key that a
  * recording lacks, the comment beside it says which source has it.
  */
-import { TimersClient, TransferData } from "../../../src/index.ts";
+import {
+  FlowTimer,
+  OnceTimerSchedule,
+  RecurringTimerSchedule,
+  TimerJob,
+  TimersClient,
+  TransferData,
+  TransferTimer,
+} from "../../../src/index.ts";
 import {
   DEFAULT_SEED,
   DEMO_COLLECTION_ID,
@@ -224,17 +232,12 @@ function copyData(destination = DEMO_COLLECTION_ID): TransferData {
 
 /** A recurring transfer timer of Alice's, created now; answers its id. */
 async function transferTimer(context: WireContext, destination?: string): Promise<string> {
-  const created = await timers(context).createTimer({
-    timerType: "transfer",
+  const timer = new TransferTimer({
     name: "wire timer",
-    schedule: {
-      type: "recurring",
-      interval_seconds: 3600,
-      end: { condition: "iterations", count: 2 },
-    },
-    data: copyData(destination),
+    schedule: new RecurringTimerSchedule(3600, { end: { condition: "iterations", count: 2 } }),
+    body: copyData(destination),
   });
-  return created.timer.job_id;
+  return (await timers(context).createTimer(timer)).timer.job_id;
 }
 
 const CLIENT = "services/timers/client.py";
@@ -261,12 +264,16 @@ export const facts: WireFact[] = [
     status: 201,
     response: S.obj({ timer: v2FlowTimer }),
     drive: (context) =>
-      timers(context).createFlowTimer(
-        "wire flow timer",
-        { type: "once", datetime: new Date(Date.now() + 3_600_000).toISOString() },
-        DEMO_FLOW_ID,
-        { input_key: "input_value" },
-        { runManagers: ["urn:globus:auth:identity:11111111-1111-4111-8111-111111111111"] },
+      timers(context).createTimer(
+        new FlowTimer({
+          flowId: DEMO_FLOW_ID,
+          name: "wire flow timer",
+          schedule: new OnceTimerSchedule(new Date(Date.now() + 3_600_000)),
+          body: {
+            body: { input_key: "input_value" },
+            run_managers: ["urn:globus:auth:identity:11111111-1111-4111-8111-111111111111"],
+          },
+        }),
       ),
   },
   {
@@ -288,17 +295,15 @@ export const facts: WireFact[] = [
     status: 201,
     response: job(),
     drive: (context) =>
-      timers(context).request({
-        method: "POST",
-        path: "/jobs/",
-        body: {
-          callback_url: "https://actions.automate.globus.org/transfer/transfer/run",
-          callback_body: { body: { label: "wire job" } },
-          start: new Date(context.emulator.controls.now() * 1000).toISOString(),
-          interval: 864000,
-          name: "wire job",
-        },
-      }),
+      timers(context).createJob(
+        new TimerJob(
+          "https://actions.automate.globus.org/transfer/transfer/run",
+          { body: { label: "wire job" } },
+          new Date(context.emulator.controls.now() * 1000),
+          864000,
+          { name: "wire job", stopAfterN: 5 },
+        ),
+      ),
   },
   {
     python: "TimersClient.list_jobs",
@@ -309,7 +314,7 @@ export const facts: WireFact[] = [
     response: S.obj({ jobs: S.array(job()) }),
     drive: async (context) => {
       await transferTimer(context);
-      return timers(context).listTimers();
+      return timers(context).listJobs();
     },
   },
   {
@@ -323,7 +328,7 @@ export const facts: WireFact[] = [
       const id = await transferTimer(context);
       // the timer's first run is due now: it happens before the read
       context.emulator.controls.advanceClock(1);
-      return timers(context).getTimer(id);
+      return timers(context).getJob(id);
     },
   },
   {
@@ -336,7 +341,7 @@ export const facts: WireFact[] = [
     drive: async (context) => {
       const id = await transferTimer(context, CONSENT_COLLECTION_ID);
       context.emulator.controls.advanceClock(1);
-      const timer = await timers(context).getTimer(id);
+      const timer = await timers(context).getJob(id);
       if (timer.inactive_reason?.cause !== "globus_auth_requirements") {
         throw new Error(`expected a timer inactive on a GARE, got ${JSON.stringify(timer)}`);
       }
@@ -351,8 +356,8 @@ export const facts: WireFact[] = [
     response: job(),
     drive: async (context) => {
       const id = await transferTimer(context);
-      await timers(context).pauseTimer(id);
-      const timer = await timers(context).getTimer(id);
+      await timers(context).pauseJob(id);
+      const timer = await timers(context).getJob(id);
       if (timer.inactive_reason?.cause !== "user") throw new Error("expected a paused timer");
     },
   },
@@ -366,7 +371,7 @@ export const facts: WireFact[] = [
     body: ["name"],
     response: job(),
     drive: async (context) =>
-      timers(context).updateTimer(await transferTimer(context), { name: "updated name" }),
+      timers(context).updateJob(await transferTimer(context), { name: "updated name" }),
   },
   {
     python: "TimersClient.pause_job",
@@ -375,7 +380,7 @@ export const facts: WireFact[] = [
     method: "POST",
     path: "/jobs/{job_id}/pause",
     response: message,
-    drive: async (context) => timers(context).pauseTimer(await transferTimer(context)),
+    drive: async (context) => timers(context).pauseJob(await transferTimer(context)),
   },
   {
     python: "TimersClient.resume_job",
@@ -387,8 +392,8 @@ export const facts: WireFact[] = [
     response: message,
     drive: async (context) => {
       const id = await transferTimer(context);
-      await timers(context).pauseTimer(id);
-      return timers(context).resumeTimer(id);
+      await timers(context).pauseJob(id);
+      return timers(context).resumeJob(id, { updateCredentials: true });
     },
   },
   {
@@ -398,6 +403,6 @@ export const facts: WireFact[] = [
     method: "DELETE",
     path: "/jobs/{job_id}",
     response: job(),
-    drive: async (context) => timers(context).deleteTimer(await transferTimer(context)),
+    drive: async (context) => timers(context).deleteJob(await transferTimer(context)),
   },
 ];
