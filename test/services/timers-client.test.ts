@@ -25,6 +25,7 @@ import {
 import { TimersAPIError } from "../../src/transport/errors.ts";
 import type { Authorizer } from "../../src/transport/types.ts";
 import { authorizerFor, lastRequest, userAuthorizers, withRequests } from "./helpers.ts";
+import { timersTime as at } from "./timers-time.ts";
 
 const T = KNOWN_SCOPES.timers;
 const FLOW_USER = specificFlowScopeSet(DEMO_FLOW_ID).scopes.user;
@@ -43,10 +44,6 @@ const client = () =>
     authorizer: authorizerFor(tokens, T.resourceServer),
     baseUrl: emulator.urls.timer,
   });
-
-/** Timers' time format for an emulator time. */
-const at = (seconds: number) =>
-  new Date(seconds * 1000).toISOString().replace(/\.\d{3}Z$/, "+00:00");
 
 const data = () =>
   new TransferData({

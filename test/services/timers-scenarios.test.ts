@@ -22,12 +22,10 @@ import {
   startEmulator,
 } from "../../src/testing/index.ts";
 import { emulatorUserApp } from "../helpers/emulator-app.ts";
+import { timersTime as at } from "./timers-time.ts";
 
 /** A mapped collection that wants a data_access consent (not high assurance). */
 const GUARDED_ID = "77777777-3333-4777-8777-777777777777";
-
-const at = (seconds: number) =>
-  new Date(seconds * 1000).toISOString().replace(/\.\d{3}Z$/, "+00:00");
 
 describe("Timers scenarios", () => {
   let emulator: RunningEmulator;

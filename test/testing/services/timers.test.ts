@@ -20,6 +20,7 @@ import {
   type RunningEmulator,
   startEmulator,
 } from "../../../src/testing/index.ts";
+import { timersTime as at } from "../../services/timers-time.ts";
 import { call, userLogin } from "./helpers.ts";
 
 const T = KNOWN_SCOPES.timers;
@@ -28,10 +29,6 @@ const TRANSFER_ALL = KNOWN_SCOPES.transfer.scopes.all;
 const CONSENT_COLLECTION_ID = "77777777-1111-4777-8777-777777777777";
 const DATA_ACCESS = gcsCollectionScopeSet(CONSENT_COLLECTION_ID).scopes.data_access;
 const FLOW_USER = specificFlowScopeSet(DEMO_FLOW_ID).scopes.user;
-
-/** Timers' time format: whole seconds and `+00:00`. */
-const at = (seconds: number) =>
-  new Date(seconds * 1000).toISOString().replace(/\.\d{3}Z$/, "+00:00");
 
 function transferBody(destination = DEMO_COLLECTION_ID) {
   return {

@@ -106,9 +106,12 @@ export class TimerRecord {
     }
   }
 
-  /** Stops the timer's runs until it is resumed. An ended timer stays ended. */
+  /**
+   * Stops the timer's runs until it is resumed. An ended timer stays ended, and one already
+   * inactive keeps its reason (a GARE says what the owner must do).
+   */
   pause(): void {
-    if (this.status === "ended") return;
+    if (this.status === "ended" || this.status === "inactive") return;
     this.status = "inactive";
     this.inactiveReason = { cause: "user", detail: null };
   }
