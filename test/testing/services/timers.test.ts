@@ -423,6 +423,24 @@ describe("Timers emulator", () => {
     });
     assert.equal(once.status, 422);
     assert.deepEqual(once.body.detail[0].loc, ["body", "interval"]);
+    // stop_after: a datetime, or the spec's object of a date and a count
+    const byDate = await post(alice, "jobs/", {
+      callback_url: "https://actions.example.org/run",
+      callback_body: {},
+      start: at(start),
+      interval: 600,
+      stop_after: at(start + 3600),
+    });
+    assert.deepEqual(byDate.body.stop_after, { date: at(start + 3600), n_runs: null });
+    assert.deepEqual(byDate.body.schedule.end, { condition: "time", datetime: at(start + 3600) });
+    const byObject = await post(alice, "jobs/", {
+      callback_url: "https://actions.example.org/run",
+      callback_body: {},
+      start: at(start),
+      interval: 600,
+      stop_after: { n_runs: 2 },
+    });
+    assert.deepEqual(byObject.body.stop_after, { date: null, n_runs: 2 });
   });
 
   it("job results come in pages that results_pt walks", async () => {

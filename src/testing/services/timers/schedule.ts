@@ -94,17 +94,14 @@ export function readJobPlan(
   now: number,
 ): { plan: Plan; echo: Record<string, unknown> } {
   const start = checkStart(job.datetime("start"), now, job, "start");
-  const maxRuns = job.optionalInteger("stop_after_n", { min: 1 });
+  let maxRuns = job.optionalInteger("stop_after_n", { min: 1 });
   let endAt: number | null = null;
-  if (job.has("stop_after") && job.doc.stop_after !== null) {
-    const stop = job.doc.stop_after;
-    endAt =
-      typeof stop === "string"
-        ? job.datetime("stop_after")
-        : (() => {
-            const fields = job.object("stop_after").only(["date", "n_runs"]);
-            return fields.has("date") ? fields.datetime("date") : null;
-          })();
+  // `stop_after` is a datetime, or (in the spec) a StopAfter object of a date and a count
+  if (typeof job.doc.stop_after === "string") endAt = job.datetime("stop_after");
+  else if (job.has("stop_after") && job.doc.stop_after !== null) {
+    const stop = job.object("stop_after").only(["date", "n_runs"]);
+    if (stop.has("date")) endAt = stop.datetime("date");
+    maxRuns ??= stop.optionalInteger("n_runs", { min: 1 });
   }
   const rawInterval = job.doc.interval;
   let interval: number | null = null;
