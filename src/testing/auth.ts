@@ -441,11 +441,15 @@ export class AuthService {
     const nodes = record
       ? record.consentNodes
       : (this.#forests.get(`${token.identityId}|${token.clientId}`) ?? []);
-    return nodes.some(
-      (node) =>
-        node.scopeName === parentScope &&
-        node.children.some((child) => child.scopeName === dependentScope),
-    );
+    // at any depth: a Timers token holds transfer:all (and its data_access) below `timer`
+    const found = (list: readonly ConsentNode[]): boolean =>
+      list.some(
+        (node) =>
+          (node.scopeName === parentScope &&
+            node.children.some((child) => child.scopeName === dependentScope)) ||
+          found(node.children),
+      );
+    return found(nodes);
   }
 
   // ----- consents -----

@@ -193,7 +193,8 @@ export interface EmulatorContext {
   ): AccessTokenInfo;
   /**
    * Whether the identity (or client) consented, through `clientId`, to `dependentScope`
-   * beneath `parentScope` (e.g. a collection's data_access under transfer:all).
+   * beneath `parentScope` (e.g. a collection's data_access under transfer:all), at any depth
+   * of the token's consents (transfer:all may itself sit below the Timers scope).
    */
   hasDependentConsent(token: AccessTokenInfo, parentScope: string, dependentScope: string): boolean;
   /** Whether a test asked, through the controls, that `resourceId` demand an MFA session. */

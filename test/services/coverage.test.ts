@@ -458,7 +458,7 @@ describe("Timers", () => {
       schedule: {
         type: "recurring",
         interval_seconds: 3600,
-        end: { condition: "iterations", iterations: 3 },
+        end: { condition: "iterations", count: 3 },
       },
       flowId: DEMO_FLOW_ID,
       input: { message: "tick" },
@@ -472,7 +472,7 @@ describe("Timers", () => {
         schedule: {
           type: "recurring",
           interval_seconds: 3600,
-          end: { condition: "iterations", iterations: 3 },
+          end: { condition: "iterations", count: 3 },
         },
         flow_id: DEMO_FLOW_ID,
         body: { body: { message: "tick" }, label: "ticks", run_managers: managers },
@@ -482,13 +482,13 @@ describe("Timers", () => {
     assert.equal(created.timer.timer_type, "flow");
     assert.equal(created.timer.name, "every hour");
     await client.pauseTimer(id);
-    assert.equal((await client.getTimer(id)).status, "user_paused");
+    assert.equal((await client.getTimer(id)).status, "inactive");
     await client.resumeTimer(id);
-    assert.notEqual((await client.getTimer(id)).status, "user_paused");
+    assert.notEqual((await client.getTimer(id)).inactive_reason?.cause, "user");
     const listed = await client.listTimers();
     assert.ok(listed.some((t) => t.job_id === id && t.timer_type === "flow"));
     const deleted = await client.deleteTimer(id);
-    assert.equal(deleted.status, "deleted");
+    assert.equal(deleted.status, "delete_in_progress");
     assert.equal(lastRequest(emulator, "timer", `/jobs/${id}`, "DELETE").status, 200);
     assert.ok(!(await client.listTimers()).some((t) => t.job_id === id));
   });

@@ -8,51 +8,132 @@ import {
 } from "../../scopes/index.ts";
 import { apiPath } from "../../transport/encoding.ts";
 import { TimersAPIError } from "../../transport/errors.ts";
-import type { CallOptions } from "../../transport/types.ts";
-import { BaseServiceClient } from "../base/client.ts";
+import { BaseServiceClient, type OperationOptions } from "../base/client.ts";
 import { uuidList } from "../ids.ts";
 import type { TransferData } from "../transfer/data.ts";
+import {
+  FlowTimer,
+  TimerJob,
+  type TimerSchedule,
+  type TimerScheduleInput,
+  TransferTimer,
+} from "./data.ts";
 
-/** When a recurring timer stops: after a number of runs, or at a time. */
-export type TimerScheduleEnd =
-  | { condition: "iterations"; iterations: number }
-  | { condition: "time"; datetime: string };
+export * from "./data.ts";
 
-/**
- * When a timer runs: once (now, or at `datetime`), or every `interval_seconds` (at least
- * 60) from `start` until `end`. Times are ISO 8601 strings.
- */
-export type TimerSchedule =
-  | { type: "once"; datetime?: string }
-  | { type: "recurring"; interval_seconds: number; start?: string; end?: TimerScheduleEnd };
+/** A timer's status: `new`, `loaded` (has run), `inactive`, `ended`, or while deleted `delete_in_progress`. */
+export type TimerStatus =
+  | "new"
+  | "loaded"
+  | "inactive"
+  | "ended"
+  | "delete_in_progress"
+  | "deleted"
+  | (string & {});
 
-/** A partial timer document for {@link TimersClient.updateTimer}. */
+/** Why a timer is `inactive`: its owner paused it, or a run met a GARE (in `detail`). */
+export interface TimerInactiveReason {
+  cause: "user" | "globus_auth_requirements" | (string & {});
+  detail: Record<string, unknown> | null;
+  [field: string]: unknown;
+}
+
+/** One run of a timer: what the service it called answered (`data`), or its `errors`. */
+export interface TimerRunResult {
+  data: Record<string, unknown> | null;
+  errors: Record<string, unknown> | null;
+  /** The HTTP status of the call. */
+  status: number;
+  ran_at: string;
+  [field: string]: unknown;
+}
+
+/** A partial timer document for {@link TimersClient.updateJob}: the name is what changes. */
 export interface TimerUpdate {
   name?: string;
   [field: string]: unknown;
 }
 
-/** A timer (job), with the fields scripts use; every other field is kept. */
+/**
+ * A timer as the jobs routes (`GET /jobs/...`, list, update, delete) answer it, for every
+ * kind of timer; every other field is kept.
+ */
 export interface Timer {
   job_id: string;
   name: string;
-  timer_type?: "transfer" | "flow";
-  /** `new`, `loaded`, `user_paused`, `done`, ... */
-  status: string;
+  status: TimerStatus;
+  timer_type?: "transfer" | "flow" | "generic" | (string & {});
   schedule?: TimerSchedule;
+  /** The first run's time. */
+  start?: string;
+  /** Seconds between runs; null for a timer that runs once. */
+  interval?: number | null;
+  callback_url?: string;
+  callback_body?: Record<string, unknown>;
+  scope?: string | null;
+  stop_after?: { date: string | null; n_runs: number | null } | null;
+  inactive_reason?: TimerInactiveReason | null;
   submitted_at?: string;
-  next_run?: string | null;
   last_ran_at?: string | null;
+  next_run?: string | null;
+  n_runs?: number;
+  n_errors?: number;
+  /** One page of the runs; pass `page_next` as `resultsPt` to {@link TimersClient.getJob}. */
+  results?: { data: TimerRunResult[]; page_next: string | null };
+  /** A flow timer's flow. */
+  flow_id?: string;
   [field: string]: unknown;
 }
 
-/** The answer to a timer creation. */
+/** A transfer timer as `createTimer` answers it: the transfer `body` with Timers' defaults. */
+export interface TransferTimerDocument extends Timer {
+  timer_type: "transfer";
+  body: Record<string, unknown>;
+  number_of_runs: number;
+  number_of_errors: number;
+}
+
+/** The answer to {@link TimersClient.createTimer}. */
 export interface CreateTimerResponse {
-  timer: Timer;
+  /** A transfer timer, or (in the job fields) a flow timer. */
+  timer: TransferTimerDocument | Timer;
   [field: string]: unknown;
 }
 
-/** What a flow timer's runs receive: the flow input, plus run options. */
+/** The answer to {@link TimersClient.listJobs}. */
+export interface TimerList {
+  jobs: Timer[];
+  [field: string]: unknown;
+}
+
+/** What pausing or resuming answers. */
+export interface TimersMessage {
+  message: string;
+  [field: string]: unknown;
+}
+
+/** The filters of {@link TimersClient.listJobs} (Timers' `GET /jobs/` parameters). */
+export interface ListJobsOptions extends OperationOptions {
+  /** Only timers whose name contains this, in any case. */
+  filterName?: string;
+  /** Only timers in these states: `active`, `inactive`, `ended`. */
+  filterStatus?: string | readonly string[];
+  submittedAfter?: string | Date;
+  submittedBefore?: string | Date;
+  /** `FIELD [asc|desc]`, e.g. `name desc`. */
+  order?: string;
+  /** Results (runs) per timer in the answer. */
+  resultCount?: number;
+}
+
+/** Options of {@link TimersClient.getJob}: which page of the timer's runs comes with it. */
+export interface GetJobOptions extends OperationOptions {
+  /** A previous answer's `results.page_next`. */
+  resultsPt?: string;
+  pageSize?: number;
+}
+
+/** What a flow timer's runs receive besides the input. */
 export interface FlowTimerRunOptions {
   label?: string;
   tags?: string[];
@@ -60,44 +141,78 @@ export interface FlowTimerRunOptions {
   runMonitors?: string[];
 }
 
-/** A timer to create: a transfer on a schedule, or a flow run on a schedule. */
+/** A timer to create, in camelCase: a transfer or a flow run on a schedule. */
 export type TimerSpec =
-  | { timerType: "transfer"; name?: string; schedule: TimerSchedule; data: TransferData }
+  | { timerType: "transfer"; name?: string; schedule: TimerScheduleInput; data: TransferData }
   | ({
       timerType: "flow";
       name?: string;
-      schedule: TimerSchedule;
+      schedule: TimerScheduleInput;
       flowId: string;
       /** The flow's input. */
       input: Record<string, unknown>;
     } & FlowTimerRunOptions);
 
-/** The `timer` document of `POST /v2/timer` for a spec. */
-function timerDocument(spec: TimerSpec): Record<string, unknown> {
-  const common = { name: spec.name, schedule: spec.schedule };
-  if (spec.timerType === "transfer") {
-    const body = { ...spec.data.toJSON() };
-    // every run is its own task, so a submission id would make the second run a duplicate
-    delete body["submission_id"];
-    return { timer_type: "transfer", ...common, body };
-  }
-  if (spec.timerType === "flow") {
-    if (!spec.flowId) throw new GlobusSDKUsageError("A flow timer needs the flowId to run.");
-    const body: Record<string, unknown> = {
+/** What {@link TimersClient.createTimer} takes: a builder, a timer document, or a spec. */
+export type CreateTimerInput = TransferTimer | FlowTimer | TimerSpec | Record<string, unknown>;
+
+function flowTimerOf(
+  spec: {
+    name?: string;
+    schedule: TimerScheduleInput;
+    flowId: string;
+    input: Record<string, unknown>;
+  } & FlowTimerRunOptions,
+): FlowTimer {
+  const body = Object.fromEntries(
+    Object.entries({
       body: spec.input,
       label: spec.label,
       tags: spec.tags,
       run_managers: spec.runManagers,
       run_monitors: spec.runMonitors,
-    };
-    return { timer_type: "flow", ...common, flow_id: spec.flowId, body };
+    }).filter(([, value]) => value !== undefined),
+  ) as FlowTimer["body"];
+  return new FlowTimer({ flowId: spec.flowId, name: spec.name, schedule: spec.schedule, body });
+}
+
+/** The `timer` document of `POST /v2/timer`. */
+function timerDocument(timer: CreateTimerInput): Record<string, unknown> {
+  if (timer instanceof TimerJob) {
+    throw new GlobusSDKUsageError(
+      "createTimer() does not take a TimerJob: use createJob(), or a TransferTimer or FlowTimer.",
+    );
   }
+  if (timer instanceof TransferTimer || timer instanceof FlowTimer) return timer.toJSON();
+  if (typeof timer !== "object" || timer === null) {
+    throw new GlobusSDKUsageError(
+      "createTimer() takes a TransferTimer, a FlowTimer or a timer document.",
+    );
+  }
+  if (!("timerType" in timer)) return timer;
+  const spec = timer as TimerSpec;
+  if (spec.timerType === "transfer") {
+    return new TransferTimer({
+      name: spec.name,
+      schedule: spec.schedule,
+      body: spec.data,
+    }).toJSON();
+  }
+  if (spec.timerType === "flow") return flowTimerOf(spec).toJSON();
   throw new GlobusSDKUsageError(
     `Unknown timerType ${JSON.stringify((spec as { timerType?: unknown }).timerType)}: use "transfer" or "flow".`,
   );
 }
 
-/** A client for Globus Timers. Bound to an app it requires `TimersScopes.timer`. */
+function timeParam(value: string | Date | undefined): string | undefined {
+  return value instanceof Date ? value.toISOString() : value;
+}
+
+/**
+ * A client for Globus Timers. Bound to an app it requires `TimersScopes.timer`. The
+ * Python SDK's names (`listJobs`, `getJob`, `createJob`, ...) and this SDK's
+ * (`listTimers`, `getTimer`, ...) are the same operations.
+ */
 export class TimersClient extends BaseServiceClient {
   static override readonly serviceName = "timer";
   static override readonly errorClass = TimersAPIError;
@@ -115,8 +230,9 @@ export class TimersClient extends BaseServiceClient {
   /**
    * Requires, for transfer timers, `data_access` consents on these GCS collections: the
    * `timer` scope depending on `transfer:all`, depending on each collection's optional
-   * `data_access` scope. Without it, creating a timer on such a collection fails with
-   * ConsentRequired. Needs a client bound to an app.
+   * `data_access` scope. Without it, the timer's runs cannot use such a collection: the
+   * timer goes inactive with a ConsentRequired GARE in its `inactive_reason`. Only for
+   * mapped collections that are not high assurance. Needs a client bound to an app.
    */
   addAppTransferDataAccessScope(collectionIds: string | Iterable<string>): this {
     const transfer = TransferScopes.all.withDependencies(
@@ -127,7 +243,10 @@ export class TimersClient extends BaseServiceClient {
     return this.addAppScope(TimersScopes.timer.withDependency(transfer));
   }
 
-  /** Requires, for flow timers, each flow's `user` scope under the `timer` scope. */
+  /**
+   * Requires, for flow timers, each flow's `user` scope under the `timer` scope, without
+   * which the timer's runs cannot start the flow. Needs a client bound to an app.
+   */
   addAppFlowUserScope(flowIds: string | Iterable<string>): this {
     return this.addAppScope(
       TimersScopes.timer.withDependencies(
@@ -136,95 +255,147 @@ export class TimersClient extends BaseServiceClient {
     );
   }
 
-  /** Creates a transfer timer or a flow timer (`POST /v2/timer`). */
-  async createTimer(spec: TimerSpec, options: CallOptions = {}): Promise<CreateTimerResponse> {
-    const response = await this.request<CreateTimerResponse>({
-      method: "POST",
-      path: "/v2/timer",
-      body: { timer: timerDocument(spec) },
-      ...options,
-    });
-    return response.data;
+  /** Your timers, ended ones included, in one answer (`GET /jobs/`). */
+  listJobs(options: ListJobsOptions = {}): Promise<TimerList> {
+    const status = options.filterStatus;
+    const query = {
+      filter_name: options.filterName,
+      filter_status: typeof status === "string" ? status : status?.join(","),
+      submitted_after: timeParam(options.submittedAfter),
+      submitted_before: timeParam(options.submittedBefore),
+      order: options.order,
+      result_count: options.resultCount,
+    };
+    return this.call({ path: "/jobs/", query }, options);
   }
 
-  /** Creates a timer that submits a transfer on a schedule. */
-  createTransferTimer(
-    name: string,
-    schedule: TimerSchedule,
-    data: TransferData,
-    options: CallOptions = {},
-  ): Promise<CreateTimerResponse> {
-    return this.createTimer({ timerType: "transfer", name, schedule, data }, options);
+  /** One timer, with a page of its runs in `results` (`GET /jobs/{id}`). */
+  getJob(jobId: string, options: GetJobOptions = {}): Promise<Timer> {
+    const query = { results_pt: options.resultsPt, page_size: options.pageSize };
+    return this.call({ path: apiPath`/jobs/${jobId}`, query }, options);
   }
 
-  /** Creates a timer that runs a flow with `input` on a schedule. */
-  createFlowTimer(
-    name: string,
-    schedule: TimerSchedule,
-    flowId: string,
-    input: Record<string, unknown>,
-    options: CallOptions & FlowTimerRunOptions = {},
+  // the builders check their arguments: as async methods these reject, never throw
+
+  /**
+   * Creates a transfer or flow timer (`POST /v2/timer`) from a {@link TransferTimer}, a
+   * {@link FlowTimer}, a timer document, or a {@link TimerSpec}.
+   */
+  async createTimer(
+    timer: CreateTimerInput,
+    options?: OperationOptions,
   ): Promise<CreateTimerResponse> {
-    const { signal, timeout, ...run } = options;
-    return this.createTimer(
-      { timerType: "flow", name, schedule, flowId, input, ...run },
-      { signal, timeout },
+    return this.call(
+      { method: "POST", path: "/v2/timer", body: { timer: timerDocument(timer) } },
+      options,
     );
   }
 
-  /** Your timers (Timers answers them in one page). */
-  async listTimers(options: CallOptions = {}): Promise<Timer[]> {
-    const response = await this.request<{ jobs: Timer[] }>({ path: "/jobs/", ...options });
-    return response.data.jobs;
-  }
-
-  /** One timer. */
-  async getTimer(timerId: string, options: CallOptions = {}): Promise<Timer> {
-    const response = await this.request<Timer>({ path: apiPath`/jobs/${timerId}`, ...options });
-    return response.data;
+  /**
+   * Creates a job of the older jobs API (`POST /jobs/`) from a {@link TimerJob} or its
+   * document: a callback to an action provider on a schedule.
+   */
+  async createJob(
+    data: TimerJob | Record<string, unknown>,
+    options?: OperationOptions,
+  ): Promise<Timer> {
+    if (data instanceof TransferTimer || data instanceof FlowTimer) {
+      throw new GlobusSDKUsageError(
+        `createJob() does not take a ${data.constructor.name}: use createTimer().`,
+      );
+    }
+    const body = data instanceof TimerJob ? data.toJSON() : data;
+    return this.call({ method: "POST", path: "/jobs/", body }, options);
   }
 
   /** Changes fields of a timer (`PATCH /jobs/{id}`), e.g. `{ name }`; answers the timer. */
-  async updateTimer(
+  updateJob(jobId: string, data: TimerUpdate, options?: OperationOptions): Promise<Timer> {
+    return this.call({ method: "PATCH", path: apiPath`/jobs/${jobId}`, body: data }, options);
+  }
+
+  /** Deletes a timer; answers it, with status `delete_in_progress`. */
+  deleteJob(jobId: string, options?: OperationOptions): Promise<Timer> {
+    return this.call({ method: "DELETE", path: apiPath`/jobs/${jobId}` }, options);
+  }
+
+  /** Pauses a timer: it becomes `inactive` and skips its runs until resumed. */
+  pauseJob(jobId: string, options?: OperationOptions): Promise<TimersMessage> {
+    return this.call({ method: "POST", path: apiPath`/jobs/${jobId}/pause` }, options);
+  }
+
+  /**
+   * Resumes an inactive timer; a run it missed happens at once. `updateCredentials: true`
+   * gives the timer this call's credentials (to clear a consent or session problem);
+   * unset, Timers decides from why the timer became inactive.
+   */
+  resumeJob(
+    jobId: string,
+    options: OperationOptions & { updateCredentials?: boolean } = {},
+  ): Promise<TimersMessage> {
+    const body =
+      options.updateCredentials === undefined
+        ? {}
+        : { update_credentials: options.updateCredentials };
+    return this.call({ method: "POST", path: apiPath`/jobs/${jobId}/resume`, body }, options);
+  }
+
+  // ----- this SDK's names for the same operations -----
+
+  /** The timers of {@link listJobs}, as a list. */
+  async listTimers(options?: ListJobsOptions): Promise<Timer[]> {
+    return (await this.listJobs(options)).jobs;
+  }
+
+  /** {@link getJob}. */
+  getTimer(timerId: string, options?: GetJobOptions): Promise<Timer> {
+    return this.getJob(timerId, options);
+  }
+
+  /** {@link updateJob}. */
+  updateTimer(timerId: string, changes: TimerUpdate, options?: OperationOptions): Promise<Timer> {
+    return this.updateJob(timerId, changes, options);
+  }
+
+  /** {@link pauseJob}. */
+  pauseTimer(timerId: string, options?: OperationOptions): Promise<TimersMessage> {
+    return this.pauseJob(timerId, options);
+  }
+
+  /** {@link resumeJob}. */
+  resumeTimer(
     timerId: string,
-    changes: TimerUpdate,
-    options: CallOptions = {},
-  ): Promise<Timer> {
-    const response = await this.request<Timer>({
-      method: "PATCH",
-      path: apiPath`/jobs/${timerId}`,
-      body: changes,
-      ...options,
-    });
-    return response.data;
+    options?: OperationOptions & { updateCredentials?: boolean },
+  ): Promise<TimersMessage> {
+    return this.resumeJob(timerId, options);
   }
 
-  /** Pauses a timer: it skips its runs until resumed. */
-  pauseTimer(timerId: string, options: CallOptions = {}): Promise<{ message?: string }> {
-    return this.#post(apiPath`/jobs/${timerId}/pause`, options);
+  /** {@link deleteJob}. */
+  deleteTimer(timerId: string, options?: OperationOptions): Promise<Timer> {
+    return this.deleteJob(timerId, options);
   }
 
-  /** Resumes a paused timer. */
-  resumeTimer(timerId: string, options: CallOptions = {}): Promise<{ message?: string }> {
-    return this.#post(apiPath`/jobs/${timerId}/resume`, options);
+  /** Creates a timer that submits `data` on a schedule: a {@link TransferTimer}. */
+  async createTransferTimer(
+    name: string,
+    schedule: TimerScheduleInput,
+    data: TransferData,
+    options?: OperationOptions,
+  ): Promise<CreateTimerResponse> {
+    return this.createTimer(new TransferTimer({ name, schedule, body: data }), options);
   }
 
-  /** Deletes a timer; answers the timer as it was, with status `deleted`. */
-  async deleteTimer(timerId: string, options: CallOptions = {}): Promise<Timer> {
-    const response = await this.request<Timer>({
-      method: "DELETE",
-      path: apiPath`/jobs/${timerId}`,
-      ...options,
-    });
-    return response.data;
-  }
-
-  async #post(path: string, options: CallOptions): Promise<{ message?: string }> {
-    const response = await this.request<{ message?: string }>({
-      method: "POST",
-      path,
-      ...options,
-    });
-    return response.data;
+  /** Creates a timer that runs a flow with `input` on a schedule: a {@link FlowTimer}. */
+  async createFlowTimer(
+    name: string,
+    schedule: TimerScheduleInput,
+    flowId: string,
+    input: Record<string, unknown>,
+    options: OperationOptions & FlowTimerRunOptions = {},
+  ): Promise<CreateTimerResponse> {
+    const { label, tags, runManagers, runMonitors, ...call } = options;
+    return this.createTimer(
+      flowTimerOf({ name, schedule, flowId, input, label, tags, runManagers, runMonitors }),
+      call,
+    );
   }
 }

@@ -4,7 +4,7 @@ import { flowsService } from "./flows.ts";
 import { gcsService } from "./gcs.ts";
 import { groupsService } from "./groups/index.ts";
 import { searchService } from "./search.ts";
-import { timersService } from "./timers.ts";
+import { timersService } from "./timers/index.ts";
 import { transferService } from "./transfer.ts";
 
 export {

@@ -300,7 +300,7 @@ describe("groups, search, timers, compute and GCS services", () => {
             type: "recurring",
             interval_seconds: 3600,
             start,
-            end: { condition: "iterations", iterations: 3 },
+            end: { condition: "iterations", count: 3 },
           },
           body: {
             DATA_TYPE: "transfer",
@@ -336,7 +336,7 @@ describe("groups, search, timers, compute and GCS services", () => {
       body: { timer: { timer_type: "transfer", schedule: { type: "recurring" }, body: {} } },
     });
     assert.equal(bad.status, 422);
-    assert.equal(typeof bad.body.error.detail, "string");
+    assert.equal(typeof bad.body.detail[0].msg, "string");
 
     const list = await call(`${base}jobs/`, token);
     assert.deepEqual(
@@ -356,14 +356,15 @@ describe("groups, search, timers, compute and GCS services", () => {
     assert.equal((await patch(token, { schedule: { type: "once" } })).status, 422);
 
     emulator.controls.advanceClock(120);
-    assert.equal((await call(`${base}jobs/${timer.job_id}`, token)).body.number_of_runs, 1);
+    assert.equal((await call(`${base}jobs/${timer.job_id}`, token)).body.n_runs, 1);
     const paused = await call(`${base}jobs/${timer.job_id}/pause`, token, { method: "POST" });
     assert.equal(paused.status, 200);
     assert.match(paused.body.message, /paused/);
     emulator.controls.advanceClock(7200);
     const whilePaused = await call(`${base}jobs/${timer.job_id}`, token);
-    assert.equal(whilePaused.body.status, "user_paused");
-    assert.equal(whilePaused.body.number_of_runs, 1);
+    assert.equal(whilePaused.body.status, "inactive");
+    assert.equal(whilePaused.body.inactive_reason.cause, "user");
+    assert.equal(whilePaused.body.n_runs, 1);
     const resumed = await call(`${base}jobs/${timer.job_id}/resume`, token, {
       method: "POST",
       body: {},
@@ -371,8 +372,8 @@ describe("groups, search, timers, compute and GCS services", () => {
     assert.match(resumed.body.message, /resumed/);
     emulator.controls.advanceClock(3600 * 5);
     const finished = await call(`${base}jobs/${timer.job_id}`, token);
-    assert.equal(finished.body.number_of_runs, 3);
-    assert.equal(finished.body.status, "done");
+    assert.equal(finished.body.n_runs, 3);
+    assert.equal(finished.body.status, "ended");
 
     const deleted = await call(`${base}jobs/${timer.job_id}`, token, { method: "DELETE" });
     assert.equal(deleted.status, 200);
