@@ -37,7 +37,11 @@ export interface ServiceClientOptions {
 
 /** A client's resource server and default scopes, when they depend on its arguments. */
 export interface ServiceBinding {
-  readonly resourceServer: string;
+  /**
+   * Undefined while the client has yet to learn it (a GCS endpoint's, from `/api/info`);
+   * such a client registers its scopes with the app itself once it knows.
+   */
+  readonly resourceServer: string | undefined;
   readonly defaultScopes: readonly Scope[];
 }
 
@@ -105,7 +109,7 @@ export abstract class BaseServiceClient {
       appName: options.app?.appName,
       errorClass: statics.errorClass,
     });
-    if (options.app) {
+    if (options.app && (binding === undefined || binding.resourceServer !== undefined)) {
       const scopes =
         options.appScopes !== undefined
           ? toScopes(options.appScopes)
@@ -116,9 +120,10 @@ export abstract class BaseServiceClient {
 
   /** The resource server this client's tokens are for. */
   get resourceServer(): string {
-    if (!this.#binding)
+    const resourceServer = this.#binding?.resourceServer;
+    if (resourceServer === undefined)
       throw new GlobusSDKUsageError(`${this.constructor.name} declares no resource server.`);
-    return this.#binding.resourceServer;
+    return resourceServer;
   }
 
   /** The scopes an app needs for this client when `appScopes` is not given. */
