@@ -364,7 +364,8 @@ export class GcsEndpoint {
 
   updateEndpoint(caller: Caller, request: EmulatorRequest) {
     this.#requireEndpointAdmin(caller, "update the endpoint");
-    const changes = checkDocument(request.json(), ENDPOINT);
+    const body = request.json() as Doc;
+    const changes = checkDocument(body, ENDPOINT);
     const next = { ...this.#fields, ...changes };
     if (next.network_use === "custom") {
       for (const key of [
@@ -376,8 +377,10 @@ export class GcsEndpoint {
         if (next[key] === undefined) throw invalid(key, "is required when network_use is custom");
       }
     }
-    const dataType = (request.json() as Doc).DATA_TYPE;
-    this.#fields = { ...next, ...(typeof dataType === "string" ? { DATA_TYPE: dataType } : {}) };
+    this.#fields = {
+      ...next,
+      ...(typeof body.DATA_TYPE === "string" ? { DATA_TYPE: body.DATA_TYPE } : {}),
+    };
     const include = listParam(request.query, "include").includes("endpoint");
     return reply(200, include ? [this.#endpointDoc()] : [], {
       message: `Updated endpoint ${this.id}`,
