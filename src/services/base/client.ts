@@ -242,6 +242,8 @@ export interface OperationSpec {
   body?: unknown;
   /** A non-idempotent request that is still safe to resend (a submission id guards it). */
   retrySafe?: boolean;
+  /** `false`: sent without credentials (the Python SDK's `automatic_authorization=False`). */
+  authorized?: false;
 }
 
 /** What every wrapped operation accepts besides its own arguments. */
@@ -258,6 +260,7 @@ function requestFor(spec: OperationSpec, options: OperationOptions): RequestOpti
   return {
     method: spec.method ?? "GET",
     path: spec.path,
+    ...(spec.authorized === false ? { authorizer: null } : {}),
     ...(query ? { query } : {}),
     ...(spec.body !== undefined ? { body: spec.body } : {}),
     ...(spec.retrySafe ? { retrySafe: true } : {}),

@@ -236,19 +236,8 @@ export class GCSClient extends BaseServiceClient {
   // -- the endpoint ------------------------------------------------------------------------
 
   /** What the GCS Manager says about itself (`GET /api/info`), asked without credentials. */
-  async getGcsInfo(options: OperationOptions = {}): Promise<GCSInfo> {
-    const response = await this.request<GCSResult>({
-      method: "GET",
-      path: "info",
-      authorizer: null,
-      ...(options.queryParams ? { query: options.queryParams } : {}),
-      ...(options.headers ? { headers: options.headers } : {}),
-      ...(options.signal ? { signal: options.signal } : {}),
-      ...(options.timeout !== undefined ? { timeout: options.timeout } : {}),
-    });
-    const info = unpack<GCSInfo>(response.data, "info");
-    if (!info) throw new GlobusSDKError("The endpoint's /api/info holds no info document.");
-    return info;
+  getGcsInfo(options?: OperationOptions): Promise<GCSInfo> {
+    return this.#unpacked("info", { path: "info", authorized: false }, options);
   }
 
   /** The endpoint's document (`GET /api/endpoint`). */
