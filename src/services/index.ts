@@ -3,7 +3,7 @@ export * from "./base/index.ts";
 export * from "./compute/client.ts";
 export * from "./flows/client.ts";
 export * from "./flows/specific-flow.ts";
-export * from "./gcs/client.ts";
+export * from "./gcs/index.ts";
 export * from "./groups/index.ts";
 export * from "./search/client.ts";
 export * from "./search/data.ts";

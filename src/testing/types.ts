@@ -148,6 +148,12 @@ export interface SeedEndpoint {
   /** The GCS endpoint id (resource server of `manage_collections`), when it is a GCS collection. */
   gcs_endpoint_id?: string;
   /**
+   * The Auth client id of that endpoint's GCS Manager (its resource server, named by
+   * `/api/info`), when it differs from `gcs_endpoint_id`. Give it on every collection of the
+   * endpoint, or on its first.
+   */
+  gcs_client_id?: string;
+  /**
    * The domains whose identities may use the collection (its storage gateway's
    * `allowed_domains`); Transfer refuses others with `PermissionDenied`. Unset: anyone.
    */

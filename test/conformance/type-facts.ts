@@ -171,6 +171,14 @@ export class TypeFacts {
       });
       return;
     }
+    if (
+      type.isIntersection() &&
+      type.types.some((m) => this.#checker.isArrayType(m) || this.#checker.isTupleType(m))
+    ) {
+      // `A[] & B[]` (GCS's `data` in its operation-specific `Result`s): the value fits each
+      for (const member of type.types) this.#check(value, member, path, problems, depth + 1);
+      return;
+    }
     if (f & ts.TypeFlags.Object || type.isIntersection()) {
       if (!isPlainObject(value)) return expect(false, "an object");
       for (const property of this.#checker.getPropertiesOfType(type)) {

@@ -345,8 +345,19 @@ describe("on the wire, against the emulator", () => {
       )?.["id"],
     );
     assert.equal(last("gcs", `/${DEMO_GCS_ENDPOINT_ID}/api/storage_gateways`)?.method, "GET");
+    // Alice administers the collection; four more roles make three pages of two
+    for (const n of [1, 2, 3, 4]) {
+      await gcs.createRole({
+        DATA_TYPE: "role#1.0.0",
+        collection: DEMO_COLLECTION_ID,
+        principal: `urn:globus:groups:id:77777777-000${n}-4777-8777-777777777777`,
+        role: "activity_monitor",
+      });
+    }
     const rolePages = [];
-    for await (const page of gcs.listRoles({ pageSize: 2, allRoles: true }).pages())
+    for await (const page of gcs
+      .listRoles({ collectionId: DEMO_COLLECTION_ID, pageSize: 2, allRoles: true })
+      .pages())
       rolePages.push(page);
     assert.ok(rolePages.length >= 3, `got ${rolePages.length} pages of roles`);
     assert.equal(last("gcs", `/${DEMO_GCS_ENDPOINT_ID}/api/roles`)?.method, "GET");

@@ -40,7 +40,11 @@ export interface ServiceClientOptions {
 
 /** A client's resource server and default scopes, when they depend on its arguments. */
 export interface ServiceBinding {
-  readonly resourceServer: string;
+  /**
+   * Undefined while the client has yet to learn it (a GCS endpoint's, from `/api/info`);
+   * such a client registers its scopes with the app itself once it knows.
+   */
+  readonly resourceServer: string | undefined;
   readonly defaultScopes: readonly Scope[];
 }
 
@@ -110,7 +114,7 @@ export abstract class BaseServiceClient {
       appName: options.app?.appName,
       errorClass: statics.errorClass,
     });
-    if (options.app) {
+    if (options.app && (binding === undefined || binding.resourceServer !== undefined)) {
       const scopes =
         options.appScopes !== undefined
           ? toScopes(options.appScopes)
@@ -121,9 +125,10 @@ export abstract class BaseServiceClient {
 
   /** The resource server this client's tokens are for. */
   get resourceServer(): string {
-    if (!this.#binding)
+    const resourceServer = this.#binding?.resourceServer;
+    if (resourceServer === undefined)
       throw new GlobusSDKUsageError(`${this.constructor.name} declares no resource server.`);
-    return this.#binding.resourceServer;
+    return resourceServer;
   }
 
   /** The scopes an app needs for this client when `appScopes` is not given. */
@@ -242,6 +247,8 @@ export interface OperationSpec {
   body?: unknown;
   /** A non-idempotent request that is still safe to resend (a submission id guards it). */
   retrySafe?: boolean;
+  /** `false`: sent without credentials (the Python SDK's `automatic_authorization=False`). */
+  authorized?: false;
 }
 
 /** What every wrapped operation accepts besides its own arguments. */
@@ -258,6 +265,7 @@ function requestFor(spec: OperationSpec, options: OperationOptions): RequestOpti
   return {
     method: spec.method ?? "GET",
     path: spec.path,
+    ...(spec.authorized === false ? { authorizer: null } : {}),
     ...(query ? { query } : {}),
     ...(spec.body !== undefined ? { body: spec.body } : {}),
     ...(spec.retrySafe ? { retrySafe: true } : {}),

@@ -1,0 +1,4 @@
+export * from "./client.ts";
+export * from "./connectors.ts";
+export * from "./data.ts";
+export * from "./types.ts";
