@@ -1,6 +1,6 @@
 import type { ServiceModule } from "../types.ts";
 import { computeService } from "./compute.ts";
-import { flowsService } from "./flows.ts";
+import { flowsService } from "./flows/index.ts";
 import { gcsService } from "./gcs.ts";
 import { groupsService } from "./groups.ts";
 import { searchService } from "./search.ts";
@@ -8,7 +8,12 @@ import { timersService } from "./timers.ts";
 import { transferService } from "./transfer.ts";
 
 export { COMPUTE_TASK_SECONDS, DEMO_COMPUTE_ENDPOINT_ID } from "./compute.ts";
-export { FLOW_RUN_SECONDS } from "./flows.ts";
+export {
+  DEMO_REGISTERED_API_ID,
+  DEMO_REGISTERED_API_IDS,
+  FLOW_RUN_SECONDS,
+  WEB_INPUT_ACTION_URL,
+} from "./flows/index.ts";
 export { DEMO_SEARCH_INDEX_ID } from "./search.ts";
 export { TRANSFER_TASK_SECONDS } from "./transfer.ts";
 
