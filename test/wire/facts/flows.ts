@@ -11,8 +11,14 @@
  */
 import assert from "node:assert/strict";
 import { FlowsAPIError, FlowsClient, SpecificFlowClient } from "../../../src/index.ts";
-import { DEMO_FLOW_ID, FLOW_RUN_SECONDS } from "../../../src/testing/index.ts";
-import type { RouteWithoutFact, WireContext, WireFact } from "../facts.ts";
+import {
+  DEMO_FLOW_ID,
+  DEMO_REGISTERED_API_ID,
+  DEMO_TRANSFER_FLOW_ID,
+  FLOW_RUN_SECONDS,
+  WEB_INPUT_ACTION_URL,
+} from "../../../src/testing/index.ts";
+import type { WireContext, WireFact } from "../facts.ts";
 import { S, type Shape } from "../shape.ts";
 
 export const service = "flows";
@@ -157,7 +163,14 @@ function flowsClient(context: WireContext): FlowsClient {
   const scopes = FlowsClient.scopes;
   return new FlowsClient({
     app: context.userApp(),
-    appScopes: [scopes.view_flows, scopes.manage_flows, scopes.run_status, scopes.run_manage],
+    appScopes: [
+      scopes.view_flows,
+      scopes.manage_flows,
+      scopes.run_status,
+      scopes.run_manage,
+      scopes.web_input_view,
+      scopes.web_input_respond,
+    ],
   });
 }
 
@@ -182,6 +195,57 @@ async function failsWith(status: number, operation: Promise<unknown>): Promise<v
 }
 
 let createdFlowId = "";
+
+/** A run waiting on a web input (`get_web_input.py`'s approval), started once. */
+let webInputRun: Promise<string> | undefined;
+function runWaitingOnWebInput(context: WireContext): Promise<string> {
+  webInputRun ??= (async () => {
+    const flow = await flowsClient(context).createFlow({
+      title: "Approval",
+      definition: {
+        StartAt: "Approve",
+        States: {
+          Approve: {
+            Type: "Action",
+            ActionUrl: WEB_INPUT_ACTION_URL,
+            Parameters: {
+              title: "Approve deployment to production?",
+              text: "The nightly build passed its tests.",
+              options: [
+                { label: "Approve", description: "Deploy it." },
+                { label: "Reject", description: "Stop here." },
+              ],
+            },
+            ResultPath: "$.approval",
+            End: true,
+          },
+        },
+      },
+    });
+    const run = await new SpecificFlowClient(flow.id, { app: context.userApp() }).runFlow({});
+    return run.run_id;
+  })();
+  return webInputRun;
+}
+
+async function openWebInputId(context: WireContext): Promise<string> {
+  const runId = await runWaitingOnWebInput(context);
+  const page = await flowsClient(context).listWebInputs({ filterRunIds: runId }).firstPage();
+  assert.equal(page.items.length, 1, "the run waits on one web input");
+  return page.items[0]!.id;
+}
+
+const webInputSummaryFields = {
+  id: S.str,
+  status: S.str,
+  user_roles: S.array(S.str),
+  input_type: S.str,
+  flow: S.obj({ id: S.str, title: S.str }),
+  run: S.obj({ id: S.str, label: S.nullable(S.str) }),
+  created_timestamp: S.str,
+  edited_timestamp: S.str,
+  closed_timestamp: S.nullable(S.str),
+};
 
 export const facts: WireFact[] = [
   {
@@ -385,23 +449,240 @@ export const facts: WireFact[] = [
       return flowsClient(context).cancelRun(run.run_id);
     },
   },
+  {
+    python: "FlowsClient.get_run_definition",
+    source: data("get_run_definition"),
+    service,
+    method: "GET",
+    path: "/runs/{run_id}/definition",
+    response: S.obj({
+      flow_id: S.str,
+      definition: S.open({ StartAt: S.str, States: S.record(S.any) }),
+      input_schema: anyObject,
+    }),
+    drive: async (context) => {
+      const run = await helloFlow(context).runFlow({ message: "definition" });
+      return flowsClient(context).getRunDefinition(run.run_id);
+    },
+  },
+  {
+    python: "FlowsClient.update_run",
+    source: data("update_run"),
+    service,
+    method: "PUT",
+    path: "/runs/{run_id}",
+    body: ["tags", "label", "run_monitors", "run_managers"],
+    response: changedRun(startingDetails),
+    drive: async (context) => {
+      const run = await helloFlow(context).runFlow({ message: "update" });
+      return flowsClient(context).updateRun(run.run_id, {
+        label: "Crunch numbers",
+        tags: ["batch-10"],
+        runMonitors: [],
+      });
+    },
+  },
+  {
+    python: "FlowsClient.delete_run",
+    source: data("delete_run"),
+    service,
+    method: "POST",
+    path: "/runs/{run_id}/release",
+    response: changedRun(succeededDetails),
+    drive: async (context) => flowsClient(context).deleteRun(await finishedRun(context)),
+  },
+  {
+    python: "FlowsClient.delete_run (conflict)",
+    source: data("delete_run"),
+    service,
+    method: "POST",
+    path: "/runs/{run_id}/release",
+    status: 409,
+    response: S.obj({
+      error: S.obj({ code: S.lit("STATE_CONFLICT"), detail: S.str }),
+      debug_id: S.str,
+    }),
+    drive: async (context) => {
+      const run = await helloFlow(context).runFlow({ message: "still running" });
+      await failsWith(409, flowsClient(context).deleteRun(run.run_id));
+    },
+  },
+  {
+    python: "SpecificFlowClient.resume_run",
+    source: data("resume_run"),
+    service,
+    method: "POST",
+    path: "/runs/{run_id}/resume",
+    response: changedRun(startingDetails),
+    drive: async (context) => {
+      const flow = helloFlow(context);
+      const run = await flow.runFlow({ message: "resume" });
+      return flow.resumeRun(run.run_id);
+    },
+  },
+  {
+    python: "SpecificFlowClient.validate_run",
+    source: data("validate_run"),
+    service,
+    method: "POST",
+    path: "/flows/{flow_id}/validate_run",
+    body: runBodyKeys,
+    response: S.obj({ message: S.str }),
+    drive: (context) =>
+      helloFlow(context).validateRun(
+        { message: "valid" },
+        { label: "Check", tags: ["wire"], activityNotificationPolicy: { status: ["FAILED"] } },
+      ),
+  },
+  {
+    python: "SpecificFlowClient.validate_run (invalid_input_payload)",
+    source: data("validate_run"),
+    service,
+    method: "POST",
+    path: "/flows/{flow_id}/validate_run",
+    body: runBodyKeys,
+    status: 400,
+    response: S.obj({
+      error: S.obj({
+        code: S.lit("FLOW_INPUT_ERROR"),
+        detail: S.array(S.obj({ loc: S.array(S.str), type: S.str, msg: S.str })),
+        message: S.str,
+      }),
+      debug_id: S.str,
+    }),
+    drive: (context) =>
+      failsWith(
+        400,
+        new SpecificFlowClient(DEMO_TRANSFER_FLOW_ID, { app: context.userApp() }).validateRun({
+          source: 7,
+        }),
+      ),
+  },
+  {
+    python: "FlowsClient.get_registered_api",
+    source: data("get_registered_api"),
+    service,
+    method: "GET",
+    path: "/registered_apis/{registered_api_id}",
+    response: S.obj({
+      id: S.str,
+      name: S.str,
+      description: S.str,
+      roles: S.obj({ owners: roleList, administrators: roleList, viewers: roleList }),
+      target: S.obj({
+        type: S.str,
+        openapi_version: S.str,
+        destination: S.obj({ method: S.str, url: S.str }),
+        specification: anyObject,
+        transforms: S.nullable(S.any),
+        components: anyObject,
+      }),
+      data_templates: anyObject,
+      state_input_schema: anyObject,
+      status: S.str,
+      subscription_id: S.str,
+      created_timestamp: S.str,
+      edited_timestamp: S.nullable(S.str),
+      updated_timestamp: S.str,
+      scheduled_deletion_timestamp: S.nullable(S.str),
+    }),
+    drive: (context) => flowsClient(context).getRegisteredApi(DEMO_REGISTERED_API_ID),
+  },
+  {
+    python: "FlowsClient.list_registered_apis",
+    source: data("list_registered_apis"),
+    service,
+    method: "GET",
+    path: "/registered_apis",
+    query: ["filter_roles", "orderby", "per_page", "marker"],
+    response: S.obj({
+      registered_apis: S.array(
+        S.obj({
+          id: S.str,
+          name: S.str,
+          description: S.str,
+          created_timestamp: S.str,
+          updated_timestamp: S.str,
+        }),
+      ),
+      limit: S.int,
+      has_next_page: S.bool,
+      marker: S.nullable(S.str),
+    }),
+    drive: (context) =>
+      flowsClient(context)
+        .listRegisteredApis({
+          filterRoles: ["owner", "administrator"],
+          orderby: "name ASC",
+          perPage: 2,
+        })
+        .toArray(),
+  },
+  {
+    python: "FlowsClient.list_web_inputs",
+    source: data("list_web_inputs"),
+    service,
+    method: "GET",
+    path: "/web_inputs",
+    query: [
+      "filter_roles",
+      "filter_states",
+      "filter_flow_ids",
+      "filter_run_ids",
+      "orderby",
+      "per_page",
+      "marker",
+    ],
+    response: S.obj({
+      web_input_summaries: S.array(S.obj({ ...webInputSummaryFields, title: S.str })),
+      marker: S.nullable(S.str),
+    }),
+    drive: async (context) => {
+      const runId = await runWaitingOnWebInput(context);
+      return flowsClient(context)
+        .listWebInputs({
+          filterStates: "open",
+          filterRunIds: [runId],
+          orderby: "created_timestamp DESC",
+        })
+        .firstPage();
+    },
+  },
+  {
+    python: "FlowsClient.get_web_input",
+    source: data("get_web_input"),
+    service,
+    method: "GET",
+    path: "/web_inputs/{web_input_id}",
+    response: S.obj({
+      ...webInputSummaryFields,
+      input_schema: anyObject,
+      context: S.oneOf(
+        S.obj({ title: S.str, presentation_style: S.lit("text"), text: S.str }),
+        S.obj({
+          title: S.str,
+          presentation_style: S.lit("table"),
+          rows: S.array(S.obj({ field: S.str, value: S.str })),
+        }),
+      ),
+      options: S.array(S.obj({ option_id: S.str, label: S.str, description: S.str })),
+      roles: S.obj({ viewer_urns: roleList, respondent_urns: roleList }),
+      creator_urn: S.str,
+    }),
+    drive: async (context) => flowsClient(context).getWebInput(await openWebInputId(context)),
+  },
+  {
+    python: "FlowsClient.respond_to_web_input",
+    source: data("respond_to_web_input"),
+    service,
+    method: "POST",
+    path: "/web_inputs/{web_input_id}/respond",
+    body: ["response"],
+    response: S.obj({ status: S.str }),
+    drive: async (context) => {
+      const flows = flowsClient(context);
+      const webInput = await flows.getWebInput(await openWebInputId(context));
+      return flows.respondToWebInput(webInput.id, webInput.options?.[0]?.option_id);
+    },
+  },
 ];
-
-/** Routes whose client methods arrive in the next change (issue 17). */
-export const routesWithoutFacts: RouteWithoutFact[] = [
-  ["POST", "/flows/:id/validate_run"],
-  ["PUT", "/runs/:id"],
-  ["GET", "/runs/:id/definition"],
-  ["POST", "/runs/:id/release"],
-  ["POST", "/runs/:id/resume"],
-  ["GET", "/web_inputs"],
-  ["GET", "/web_inputs/:id"],
-  ["POST", "/web_inputs/:id/respond"],
-  ["GET", "/registered_apis"],
-  ["GET", "/registered_apis/:id"],
-].map(([method, path]) => ({
-  service,
-  method: method as RouteWithoutFact["method"],
-  path: path as string,
-  why: "emulated ahead of its client method (issue 17); its fact comes with the method",
-}));

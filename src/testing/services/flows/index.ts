@@ -876,7 +876,13 @@ function register(router: ServiceRouter, context: EmulatorContext): void {
 
   // ----- web inputs -----
 
+  /** Runs move on their own in Flows; here they move when read, so web inputs read them all. */
+  function advanceAllRuns(): void {
+    for (const run of runs.values()) engine.advance(run);
+  }
+
   function requireWebInput(id: string, token: AccessTokenInfo) {
+    advanceAllRuns();
     const record = webInputs.records.get(id);
     const roles = record ? webInputs.rolesOf(record, principalsOf(context, token)) : [];
     if (!record || roles.length === 0) throw errors.notFound("Web Input", id);
@@ -885,6 +891,7 @@ function register(router: ServiceRouter, context: EmulatorContext): void {
 
   router.route("GET", "/web_inputs", (request) => {
     const principals = principalsOf(context, auth(request, WEB_INPUT_VIEW));
+    advanceAllRuns();
     const page = markerPage(
       request,
       PER_PAGE((query) => ({
