@@ -535,7 +535,8 @@ function register(router: ServiceRouter, context: EmulatorContext): void {
     return ids;
   }
 
-  const PER_PAGE = (read: PagingOptions["read"]): PagingOptions => ({
+  /** Paging by `per_page` (20 by default, at most 50), as Flows' listings page. */
+  const perPage = (read: PagingOptions["read"]): PagingOptions => ({
     sizeParam: "per_page",
     defaultSize: 20,
     maxSize: 50,
@@ -562,7 +563,7 @@ function register(router: ServiceRouter, context: EmulatorContext): void {
     const principals = principalsOf(context, auth(request, VIEW));
     const page = markerPage(
       request,
-      PER_PAGE((query) => ({
+      perPage((query) => ({
         filter_roles: filterValues(query, "filter_roles", FLOW_ROLES, "filter_role"),
         filter_fulltext: query.get("filter_fulltext") ?? query.get("q") ?? "",
         orderby: listParam(query, "orderby"),
@@ -763,7 +764,7 @@ function register(router: ServiceRouter, context: EmulatorContext): void {
     const principals = principalsOf(context, auth(request, RUN_STATUS));
     const page = markerPage(
       request,
-      PER_PAGE((query) => ({
+      perPage((query) => ({
         filter_flow_id: listParam(query, "filter_flow_id"),
         filter_roles: filterValues(query, "filter_roles", RUN_ROLES, "filter_role"),
       })),
@@ -894,7 +895,7 @@ function register(router: ServiceRouter, context: EmulatorContext): void {
     advanceAllRuns();
     const page = markerPage(
       request,
-      PER_PAGE((query) => ({
+      perPage((query) => ({
         filter_roles: filterValues(query, "filter_roles", ["viewer", "respondent"]),
         filter_states: filterValues(query, "filter_states", ["open", "closed"]),
         filter_flow_ids: idFilter(query, "filter_flow_ids"),
@@ -996,7 +997,7 @@ function register(router: ServiceRouter, context: EmulatorContext): void {
     const principals = principalsOf(context, auth(request, VIEW));
     const page = markerPage(
       request,
-      PER_PAGE((query) => ({
+      perPage((query) => ({
         filter_roles: filterValues(query, "filter_roles", REGISTERED_API_ROLES),
         orderby: listParam(query, "orderby"),
       })),

@@ -35,7 +35,7 @@ export interface RegisteredApiRecord {
   updated: number;
 }
 
-/** The fixed registered APIs, created `ageDays` apart before the emulator started. */
+/** The fixed registered APIs, created a day apart in the days before the emulator started. */
 export function demoRegisteredApis(startedAt: number): RegisteredApiRecord[] {
   const alice = identityUrn(ALICE_IDENTITY_ID);
   const bob = identityUrn(BOB_IDENTITY_ID);
