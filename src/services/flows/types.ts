@@ -83,7 +83,7 @@ export interface Run {
   completion_time?: string;
   /**
    * What the run is doing or did: for an INACTIVE run, why it waits (read it with
-   * {@link runInactiveReason}).
+   * `runInactiveReason`).
    */
   details?: Record<string, unknown> | null;
   run_owner?: string;
