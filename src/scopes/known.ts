@@ -61,6 +61,8 @@ export const KNOWN_SCOPES = {
       run: urlScope(FLOWS_CLIENT_ID, "run"),
       run_status: urlScope(FLOWS_CLIENT_ID, "run_status"),
       run_manage: urlScope(FLOWS_CLIENT_ID, "run_manage"),
+      web_input_view: urlScope(FLOWS_CLIENT_ID, "web_input_view"),
+      web_input_respond: urlScope(FLOWS_CLIENT_ID, "web_input_respond"),
     },
   },
   groups: {

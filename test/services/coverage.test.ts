@@ -715,9 +715,13 @@ describe("scopes from the one table (src/scopes/known.ts)", () => {
     new SpecificFlowClient(DEMO_FLOW_ID, { app: a }).addAppTransferDataAccessScope(
       DEMO_COLLECTION_ID,
     );
+    // as the Python SDK builds it, transfer:all is optional inside the flow's scope
     const flowUser = new Scope(specificFlowScopeSet(DEMO_FLOW_ID).scopes.user, {
       dependencies: [
-        new Scope(K.transfer.scopes.all, { dependencies: [dataAccess(DEMO_COLLECTION_ID)] }),
+        new Scope(K.transfer.scopes.all, {
+          optional: true,
+          dependencies: [dataAccess(DEMO_COLLECTION_ID)],
+        }),
       ],
     });
     assert.ok(a.scopeRequirements[DEMO_FLOW_ID]?.some((s) => s.equals(flowUser)));

@@ -1,6 +1,6 @@
 import type { ServiceModule } from "../types.ts";
 import { computeService } from "./compute.ts";
-import { flowsService } from "./flows.ts";
+import { flowsService } from "./flows/index.ts";
 import { gcsService } from "./gcs.ts";
 import { groupsService } from "./groups/index.ts";
 import { searchService } from "./search.ts";
@@ -14,7 +14,12 @@ export {
   DEMO_COMPUTE_PUBLIC_ENDPOINT_ID,
   emulatedComputeFunction,
 } from "./compute.ts";
-export { FLOW_RUN_SECONDS } from "./flows.ts";
+export {
+  DEMO_REGISTERED_API_ID,
+  DEMO_REGISTERED_API_IDS,
+  FLOW_RUN_SECONDS,
+  WEB_INPUT_ACTION_URL,
+} from "./flows/index.ts";
 export {
   DEMO_GROUP_ID,
   DEMO_SUBSCRIPTION_GROUP_ID,
