@@ -82,11 +82,14 @@ describe("public methods", () => {
     after(() => server.close());
     const transfer = new TransferClient({ baseUrl: server.url, authorizer: new NullAuthorizer() });
     for (const id of [undefined, null, {}, ""]) {
-      await assert.rejects(async () => transfer.operationLs(id as never), (error: unknown) => {
-        assert.ok(error instanceof GlobusSDKUsageError, String(error));
-        assert.match(error.message, /\/v0\.10\/operation\/endpoint\/\{id\}\/ls/);
-        return true;
-      });
+      await assert.rejects(
+        async () => transfer.operationLs(id as never),
+        (error: unknown) => {
+          assert.ok(error instanceof GlobusSDKUsageError, String(error));
+          assert.match(error.message, /\/v0\.10\/operation\/endpoint\/\{id\}\/ls/);
+          return true;
+        },
+      );
       await assert.rejects(async () => transfer.getTask(id as never), GlobusSDKUsageError);
     }
     assert.equal(server.requests.length, 0);
