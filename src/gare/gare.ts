@@ -229,14 +229,40 @@ export function toGare(source: GareSource): GARE | null {
   }
 }
 
-/** Every GARE in a list of sources, skipping those that hold none. Never throws. */
+/**
+ * Every GARE in a list of sources, skipping those that hold none. An API error (anything
+ * with `data`) that lists several errors (`errors[]`) gives one GARE for each of them that
+ * holds one, and its root document's own when it has one, as the Python SDK's `to_gares`.
+ * Never throws.
+ */
 export function toGares(sources: Iterable<GareSource>): GARE[] {
   const out: GARE[] = [];
   for (const source of sources) {
+    try {
+      const data = source instanceof Error && "data" in source ? (source as { data: unknown }).data : undefined;
+      const errors = isPlainRecord(data) ? data["errors"] : undefined;
+      if (Array.isArray(errors)) {
+        for (const entry of errors) {
+          const gare = parseGare(entry);
+          if (gare) out.push(gare);
+        }
+        const root = parseDocument(data);
+        if (root) out.push(root);
+        continue;
+      }
+    } catch {
+      // an exotic input holds no GARE
+    }
     const gare = toGare(source);
     if (gare) out.push(gare);
   }
   return out;
+}
+
+/** Whether any of the sources holds a GARE (see {@link toGare}). Never throws. */
+export function hasGares(sources: Iterable<GareSource>): boolean {
+  for (const source of sources) if (toGare(source) !== null) return true;
+  return false;
 }
 
 /**

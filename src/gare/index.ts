@@ -17,6 +17,7 @@ export {
   type GARE,
   type GareSource,
   gareToJSON,
+  hasGares,
   isGare,
   parseGare,
   toGare,

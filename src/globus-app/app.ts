@@ -53,6 +53,14 @@ export interface GlobusAppOptions {
   config?: GlobusAppConfigInput | GlobusAppConfig;
 }
 
+/** What {@link GlobusApp.logout} did. */
+export interface LogoutReport {
+  /** The resource servers whose tokens were removed from storage. */
+  removed: string[];
+  /** Revocations that failed (the tokens were removed all the same). */
+  revocationFailures: { resourceServer: string; token: "access token" | "refresh token"; error: unknown }[];
+}
+
 /** Options of {@link GlobusApp.login}. */
 export interface LoginOptions {
   /** Extra parameters for the login (MFA, a session message, required identities...). */
@@ -524,21 +532,39 @@ export abstract class GlobusApp implements AsyncDisposable {
     return false;
   }
 
-  /** Revokes, then removes, every token the app's storage holds, for every resource server. */
-  async logout(): Promise<void> {
+  /**
+   * Revokes, then removes, the stored tokens of the resource servers the app requires, as
+   * the Python SDK's default does (a shared store keeps other apps' tokens). With
+   * `sweep: true`, every token in the app's namespace goes.
+   *
+   * A token whose revocation fails (Globus Auth unreachable) is still removed; the
+   * failures are listed in the returned report, and nothing is thrown for them.
+   */
+  async logout(options: { sweep?: boolean } = {}): Promise<LogoutReport> {
     this.#assertOpen();
     const storage = await this.tokenStorage();
-    const all = await storage.getTokenDataByResourceServer();
-    for (const data of Object.values(all)) {
-      await this.#revoke(data);
+    const stored = await storage.getTokenDataByResourceServer();
+    const toClear = options.sweep
+      ? Object.values(stored)
+      : [...this.#scopeRequirements.keys()].flatMap((rs) => (stored[rs] ? [stored[rs]] : []));
+    const report: LogoutReport = { removed: [], revocationFailures: [] };
+    for (const data of toClear) {
+      for (const [kind, token] of [
+        ["access token", data.access_token],
+        ["refresh token", data.refresh_token],
+      ] as const) {
+        if (!token) continue;
+        try {
+          await this.loginClient.revokeToken(token);
+        } catch (error) {
+          report.revocationFailures.push({ resourceServer: data.resource_server, token: kind, error });
+        }
+      }
       await storage.removeTokenData(data.resource_server);
+      report.removed.push(data.resource_server);
     }
     this.#authorizers.clear();
-  }
-
-  async #revoke(data: TokenData): Promise<void> {
-    await this.loginClient.revokeToken(data.access_token);
-    if (data.refresh_token) await this.loginClient.revokeToken(data.refresh_token);
+    return report;
   }
 
   /** Stores a login's token response (after validation) and forgets cached authorizers. */
@@ -733,6 +759,13 @@ export class ClientApp extends GlobusApp {
         "A ClientApp acts as its own client identity, so it needs a confidential client: pass clientSecret (native clients have no secret).",
       );
     }
+    const flowManager = options.config?.loginFlowManager;
+    const defaulted = Object.isFrozen(options.config) && flowManager === "auto";
+    if (flowManager !== undefined && !defaulted) {
+      throw new GlobusSDKUsageError(
+        "A ClientApp never runs a login flow (it uses client credentials): remove config.loginFlowManager.",
+      );
+    }
     super(appName, options);
     if (!(this.loginClient instanceof ConfidentialAppAuthClient)) {
       throw new GlobusSDKUsageError(
@@ -757,7 +790,11 @@ export class ClientApp extends GlobusApp {
     signal?: AbortSignal,
   ): Promise<void> {
     const scopes = params.required_scopes ?? [];
-    if (scopes.length === 0) return;
+    if (scopes.length === 0) {
+      throw new GlobusSDKUsageError(
+        "A ClientApp cannot log in without scope requirements: bind a service client (new TransferClient({ app })) or call app.addScopeRequirements() first.",
+      );
+    }
     const response = await this.#client.clientCredentialsTokens(scopes, { signal });
     await this.storeTokenResponse(response);
   }

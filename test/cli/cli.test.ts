@@ -180,7 +180,7 @@ describe("the globus-sdk CLI, as a subprocess against the emulator", () => {
   test("logout revokes everything; then login is required again", async () => {
     const result = await cli(["logout"]);
     assert.equal(result.code, 0, result.stderr);
-    assert.match(result.stdout, /Logged out; revoked tokens for/);
+    assert.match(result.stdout, /Logged out; removed tokens for/);
     assert.equal((await cli(["flows", "list"])).code, 3);
   });
 });

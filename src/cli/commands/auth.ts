@@ -45,13 +45,19 @@ export async function runLogin(argv: string[]): Promise<number> {
 export async function runLogout(argv: string[]): Promise<number> {
   const { values } = parseArgs({ args: argv, options: JSON_FLAG });
   await using app = createCliApp();
-  const storage = await app.tokenStorage();
-  const before = Object.keys(await storage.getTokenDataByResourceServer());
-  await app.logout();
-  emit(values.json ?? false, { loggedOut: true, revoked: before }, () =>
-    before.length
-      ? `Logged out; revoked tokens for ${before.join(", ")}.`
-      : "No stored tokens; nothing to revoke.",
+  // the CLI's tokens are all its own: sweep them, whichever services they were for
+  const report = await app.logout({ sweep: true });
+  const failed = report.revocationFailures.map((f) => `${f.resourceServer} (${f.token})`);
+  emit(
+    values.json ?? false,
+    { loggedOut: true, removed: report.removed, revocationFailures: failed },
+    () =>
+      (report.removed.length
+        ? `Logged out; removed tokens for ${report.removed.join(", ")}.`
+        : "No stored tokens; nothing to remove.") +
+      (failed.length
+        ? ` Globus Auth could not be told to revoke: ${failed.join(", ")} (they are removed here; revoke them at https://app.globus.org/account/consents).`
+        : ""),
   );
   return EXIT.ok;
 }

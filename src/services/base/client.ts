@@ -170,7 +170,10 @@ export abstract class BaseServiceClient {
     try {
       return await send();
     } catch (error) {
-      const gare = error instanceof GlobusAPIError ? error.gare() : null;
+      // only a 403 asks for more authorization, as the Python SDK's redrive check has it;
+      // a GARE-shaped body on another status (a 400 about a bad request) is not redriven
+      const gare =
+        error instanceof GlobusAPIError && error.httpStatus === 403 ? error.gare() : null;
       if (!gare) throw error;
       // a GARE names what the service lacks, not always this client's own scope (a
       // flow's scope, say), so the login asks for both
