@@ -324,6 +324,7 @@ export abstract class GlobusApp implements AsyncDisposable {
       validateIdentity: this.checksIdentity,
       idTokenDecoder: this.#idTokenDecoder(),
       now: () => this.loginClient.now(),
+      validators: this.config.tokenValidators,
     });
     if (owned) this.#toClose.push(() => inner.close());
     return storage;

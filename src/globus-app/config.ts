@@ -3,6 +3,7 @@ import type { BaseLoginClient, IDTokenDecoder } from "../auth/index.ts";
 import { GlobusSDKUsageError } from "../errors.ts";
 import type { LoginFlowManager } from "../login-flows/index.ts";
 import type { TokenStorage, TokenStorageProvider } from "../token-storage/types.ts";
+import type { TokenDataValidator } from "../token-storage/validators.ts";
 import { type EnvironmentName, resolveEnvironment } from "../transport/environments.ts";
 import type { GlobusApp } from "./app.ts";
 
@@ -83,6 +84,12 @@ export interface GlobusAppConfigInput {
    * logins side by side in one token file, as profiles.
    */
   tokenNamespace?: string;
+  /**
+   * More checks on stored tokens, run after the built-in ones (identity, scopes, expiry)
+   * before every store and after every read (see `TokenDataValidator`). A check that
+   * fails on read leads to a login through `tokenValidationErrorHandler`.
+   */
+  tokenValidators?: readonly TokenDataValidator[];
 }
 
 /** A complete, frozen GlobusApp configuration. */
@@ -97,6 +104,7 @@ export interface GlobusAppConfig {
   readonly autoRedriveGares: boolean;
   readonly prefillNamedGrant: string | null | undefined;
   readonly tokenNamespace: string;
+  readonly tokenValidators: readonly TokenDataValidator[];
 }
 
 /** The default handler: log in again, unless the error is an identity mismatch. */
@@ -119,6 +127,7 @@ const KNOWN_KEYS = new Set([
   "autoRedriveGares",
   "prefillNamedGrant",
   "tokenNamespace",
+  "tokenValidators",
 ]);
 
 /** Fills in defaults and freezes a GlobusApp configuration. */
@@ -154,6 +163,7 @@ export function createGlobusAppConfig(
     autoRedriveGares: input.autoRedriveGares ?? false,
     prefillNamedGrant: checkNamedGrant(input.prefillNamedGrant),
     tokenNamespace: checkNamespace(input.tokenNamespace),
+    tokenValidators: Object.freeze([...(input.tokenValidators ?? [])]),
   });
 }
 

@@ -22,7 +22,15 @@ export {
 } from "./errors.ts";
 export { type FileLockOptions, withFileLock, withFileRefreshLock } from "./file-lock.ts";
 export { InsecureTokenFolderWarning } from "./file-security.ts";
-export { JSONTokenStorage, type JSONTokenStorageOptions, writeFileAtomic } from "./json.ts";
+export {
+  type FileSnapshot,
+  FileTokenStorage,
+  type FileTokenStorageOptions,
+  type FileVersion,
+  fileVersion,
+  writeFileAtomic,
+} from "./file.ts";
+export { JSONTokenStorage, type JSONTokenStorageOptions } from "./json.ts";
 export { MemoryTokenStorage } from "./memory.ts";
 export { defaultGlobusAppTokenPath, type PathEnvironment, slugifyAppName } from "./paths.ts";
 export {
@@ -41,8 +49,17 @@ export type {
   TokenStorageProvider,
 } from "./types.ts";
 export {
-  type GetValidTokenDataOptions,
-  type ScopeRequirements,
   ValidatingTokenStorage,
   type ValidatingTokenStorageOptions,
 } from "./validating.ts";
+export {
+  type GetValidTokenDataOptions,
+  HasRefreshTokensValidator,
+  NotExpiredValidator,
+  type ScopeRequirements,
+  ScopeRequirementsValidator,
+  type TokenDataValidator,
+  type TokenValidationContext,
+  UnchangingIdentityValidator,
+  UsableTokenValidator,
+} from "./validators.ts";

@@ -1,62 +1,29 @@
-import { mkdirSync, readFileSync, renameSync, unlinkSync } from "node:fs";
-import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import { optionsArgument, stringArgument } from "../arguments.ts";
 import { SDK_VERSION } from "../version.ts";
-import { BaseTokenStorage, type TokenStorageOptions } from "./base.ts";
-import { TokenStorageError, TokenStorageFormatError } from "./errors.ts";
-import {
-  fileWriteError,
-  removeLeftoverTemps,
-  tempPathFor,
-  withFileLock,
-  withFileRefreshLock,
-  writeNewFile,
-} from "./file-lock.ts";
-import { checkTokenFolder, tightenFileMode, writeTarget } from "./file-security.ts";
-import { defaultGlobusAppTokenPath, type PathEnvironment } from "./paths.ts";
-import { checkTokenData, pythonJsonDumps, toStoredObject } from "./token-data.ts";
-import type { GlobusAppStorageContext, RefreshLockOptions, TokenData } from "./types.ts";
+import { TokenStorageFormatError } from "./errors.ts";
+import { FileTokenStorage, type FileTokenStorageOptions, type FileVersion } from "./file.ts";
+import { checkTokenData, copyTokenData, pythonJsonDumps, toStoredObject } from "./token-data.ts";
+import type { TokenData } from "./types.ts";
 
 /** Options for {@link JSONTokenStorage}. */
-export interface JSONTokenStorageOptions extends TokenStorageOptions {
-  /** How long a write waits for other processes' writes. Default 10 s. */
-  lockTimeoutMs?: number;
-  /** Age after which another process's lock is taken over. Default 30 s. */
-  lockStaleMs?: number;
-}
+export type JSONTokenStorageOptions = FileTokenStorageOptions;
 
 /** The whole file: `data` maps namespace to resource server to stored token data. */
 type JSONDocument = Record<string, unknown> & { data: Record<string, unknown> };
+
+/** A parsed file, with the entries of this storage's namespace already checked. */
+interface Loaded {
+  doc: JSONDocument;
+  /** This namespace's checked entries (shared: copy before handing out). */
+  entries: Map<string, TokenData>;
+  /** What was read; undefined for a file that does not exist yet. */
+  version: FileVersion | undefined;
+}
 
 const PARSE_ATTEMPTS = 3;
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === "object" && !Array.isArray(value);
-}
-
-function errorCode(error: unknown): string | undefined {
-  return (error as NodeJS.ErrnoException | undefined)?.code;
-}
-
-/**
- * Writes `text` to `filepath` so that readers see either the old file or the new one,
- * never a mix: a 0600 temporary file in the same folder, fsync, then rename over.
- */
-export function writeFileAtomic(filepath: string, text: string): void {
-  const target = writeTarget(filepath);
-  const temp = tempPathFor(target);
-  try {
-    writeNewFile(temp, Buffer.from(text, "utf8"));
-    renameSync(temp, target);
-  } catch (error) {
-    try {
-      unlinkSync(temp);
-    } catch {
-      // never created, or already renamed
-    }
-    throw fileWriteError("write the token file", filepath, error);
-  }
 }
 
 /**
@@ -66,60 +33,25 @@ export function writeFileAtomic(filepath: string, text: string): void {
  *
  * Writes are atomic (temporary file, fsync, rename), serialised across processes by an
  * advisory lock file (`<file>.lock`), and keep every other namespace and unknown key. The
- * file is created 0600 and missing folders 0700. A corrupt or unreadable file raises
- * {@link TokenStorageFormatError} / {@link TokenStorageError} naming the path; it is never
- * silently replaced.
+ * file is created 0600 and missing folders 0700. Reads are answered from memory while the
+ * file is unchanged on disk, so a get costs the same with 10 entries as with 1,000. A
+ * corrupt or unreadable file raises {@link TokenStorageFormatError} /
+ * {@link TokenStorageError} naming the path; it is never silently replaced.
  */
-export class JSONTokenStorage extends BaseTokenStorage {
+export class JSONTokenStorage extends FileTokenStorage {
   /** The format version this storage writes. */
   static readonly formatVersion = "2.0";
   /** The format versions this storage reads. */
   static readonly supportedVersions: readonly string[] = ["1.0", "2.0"];
   /** The file suffix used for a GlobusApp's default path. */
-  static readonly fileFormat = "json";
+  static override readonly fileFormat = "json";
 
-  /** The token file. */
-  readonly filepath: string;
-  readonly #lockTimeoutMs: number | undefined;
-  readonly #lockStaleMs: number | undefined;
-  // The last text read and its parsed form: re-reading an unchanged file skips the parse.
-  #cache: { text: string; doc: JSONDocument } | undefined;
-  #checkedModes = false;
-
-  constructor(filepath: string, options: JSONTokenStorageOptions = {}) {
-    super(optionsArgument("new JSONTokenStorage", options));
-    this.filepath = path.resolve(stringArgument("new JSONTokenStorage", filepath, "filepath"));
-    this.#lockTimeoutMs = options.lockTimeoutMs;
-    this.#lockStaleMs = options.lockStaleMs;
-  }
-
-  /**
-   * The storage a GlobusApp uses by default: `~/.globus/app/<client_id>/<slug>/tokens.json`
-   * (see {@link defaultGlobusAppTokenPath}).
-   */
-  static forGlobusApp(
-    context: GlobusAppStorageContext,
-    where: PathEnvironment = {},
-  ): JSONTokenStorage {
-    const base = defaultGlobusAppTokenPath(
-      context.clientId,
-      context.appName,
-      context.environment,
-      where,
-    );
-    return new JSONTokenStorage(`${base}.${JSONTokenStorage.fileFormat}`, {
-      namespace: context.namespace ?? "DEFAULT",
-    });
-  }
-
-  protected override describePath(): string {
-    return this.filepath;
-  }
+  #loaded: Loaded | undefined;
 
   /** Every namespace present in the file. */
   async listNamespaces(): Promise<string[]> {
     this.assertOpen();
-    return Object.keys((await this.#load()).data);
+    return Object.keys((await this.#load()).doc.data);
   }
 
   #formatError(problem: string): TokenStorageFormatError {
@@ -129,55 +61,49 @@ export class JSONTokenStorage extends BaseTokenStorage {
     );
   }
 
-  #readText(): string | undefined {
-    if (!this.#checkedModes) {
-      this.#checkedModes = true;
-      tightenFileMode(writeTarget(this.filepath));
-      checkTokenFolder(path.dirname(this.filepath));
+  /**
+   * The file as a current-format document (a fresh skeleton when there is no file). The
+   * last one read serves as long as the file's version on disk is the one it was read at.
+   */
+  async #load(): Promise<Loaded> {
+    const now = this.currentVersion();
+    const cached = this.#loaded;
+    if (
+      cached &&
+      now?.key === cached.version?.key &&
+      (now === undefined || cached.version?.quiet)
+    ) {
+      return cached;
     }
-    try {
-      return readFileSync(this.filepath, "utf8");
-    } catch (error) {
-      if (errorCode(error) === "ENOENT") return undefined;
-      throw new TokenStorageError(`Cannot read the token file '${this.filepath}'`, {
-        path: this.filepath,
-        cause: error,
-      });
-    }
+    this.#loaded = await this.#read();
+    return this.#loaded;
   }
 
-  /** The file as a current-format document (a fresh skeleton when there is no file). */
-  async #load(): Promise<JSONDocument> {
-    let text = this.#readText();
-    if (text === undefined) {
-      return {
-        data: {},
-        format_version: JSONTokenStorage.formatVersion,
-        "globus-sdk.version": SDK_VERSION,
-      };
-    }
-    if (this.#cache?.text === text) return this.#cache.doc;
-    let parsed: unknown;
+  async #read(): Promise<Loaded> {
     for (let attempt = 1; ; attempt++) {
+      const snapshot = this.readSnapshot();
+      if (snapshot.text === undefined) {
+        const doc: JSONDocument = {
+          data: {},
+          format_version: JSONTokenStorage.formatVersion,
+          "globus-sdk.version": SDK_VERSION,
+        };
+        return { doc, entries: new Map(), version: undefined };
+      }
+      let parsed: unknown;
       try {
-        parsed = JSON.parse(text);
-        break;
+        parsed = JSON.parse(snapshot.text);
       } catch {
         // A writer that truncates in place (the Python SDK does) can be caught mid-write:
-        // look again briefly before calling the file corrupt.
-        if (attempt >= PARSE_ATTEMPTS) {
-          // The parser's message quotes file content (tokens), so it is not passed on.
-          throw this.#formatError("Invalid JSON");
-        }
+        // look again briefly before calling the file corrupt. The parser's message quotes
+        // file content (tokens), so it is not passed on.
+        if (attempt >= PARSE_ATTEMPTS) throw this.#formatError("Invalid JSON");
         await sleep(20);
-        const again = this.#readText();
-        if (again === undefined) return this.#load();
-        text = again;
+        continue;
       }
+      const doc = this.#upgrade(parsed);
+      return { doc, entries: this.#checkEntries(doc), version: snapshot.version };
     }
-    const doc = this.#upgrade(parsed);
-    this.#cache = { text, doc };
-    return doc;
   }
 
   #upgrade(parsed: unknown): JSONDocument {
@@ -213,74 +139,62 @@ export class JSONTokenStorage extends BaseTokenStorage {
     return doc as JSONDocument;
   }
 
-  #entriesOf(doc: JSONDocument): Record<string, unknown> {
-    return (doc.data[this.namespace] as Record<string, unknown> | undefined) ?? {};
-  }
-
-  #checkEntry(resourceServer: string, raw: unknown): TokenData {
-    const result = checkTokenData(raw);
-    if (typeof result === "string") {
-      throw this.#formatError(
-        `Invalid token data for resource server '${resourceServer}' (${result})`,
-      );
+  /** This namespace's entries, each checked once per read of the file. */
+  #checkEntries(doc: JSONDocument): Map<string, TokenData> {
+    const raw = (doc.data[this.namespace] as Record<string, unknown> | undefined) ?? {};
+    const entries = new Map<string, TokenData>();
+    for (const [resourceServer, value] of Object.entries(raw)) {
+      const result = checkTokenData(value);
+      if (typeof result === "string") {
+        throw this.#formatError(
+          `Invalid token data for resource server '${resourceServer}' (${result})`,
+        );
+      }
+      entries.set(resourceServer, result);
     }
-    return result;
+    return entries;
   }
 
-  /** Read-modify-write under the cross-process lock; `change` returns false to skip writing. */
-  async #update(change: (entries: Record<string, unknown>) => boolean): Promise<boolean> {
-    const dir = path.dirname(this.filepath);
+  /**
+   * Read-modify-write under the cross-process lock: `change` edits this namespace's stored
+   * objects and returns false to skip writing. Every other namespace and key is kept.
+   */
+  async #update(change: (stored: Record<string, unknown>) => boolean): Promise<boolean> {
     try {
-      mkdirSync(dir, { recursive: true, mode: 0o700 });
+      const written = await this.updateFile(async (version) => {
+        const cached = this.#loaded;
+        const current =
+          cached && version?.key === cached.version?.key && cached.version?.quiet
+            ? cached
+            : await this.#read();
+        const { doc } = current;
+        // this namespace's part is replaced, never edited in place: readers share the doc
+        const stored = { ...((doc.data[this.namespace] as Record<string, unknown>) ?? {}) };
+        if (!change(stored)) {
+          this.#loaded = current;
+          return undefined;
+        }
+        const next: JSONDocument = {
+          ...doc,
+          data: { ...doc.data, [this.namespace]: stored },
+          "globus-sdk.version": SDK_VERSION,
+        };
+        this.#loaded = { doc: next, entries: this.#checkEntries(next), version: undefined };
+        return pythonJsonDumps(next);
+      });
+      if (written && this.#loaded) this.#loaded.version = written.version;
+      return written !== undefined;
     } catch (error) {
-      throw new TokenStorageError(
-        `Cannot create the folder for the token file '${this.filepath}'`,
-        {
-          path: this.filepath,
-          cause: error,
-        },
-      );
+      // whatever failed, memory must not claim what the disk may not hold
+      this.#loaded = undefined;
+      throw error;
     }
-    const lockOptions: { timeoutMs?: number; staleMs?: number } = {};
-    if (this.#lockTimeoutMs !== undefined) lockOptions.timeoutMs = this.#lockTimeoutMs;
-    if (this.#lockStaleMs !== undefined) lockOptions.staleMs = this.#lockStaleMs;
-    return withFileLock(
-      `${this.filepath}.lock`,
-      async () => {
-        // a private copy to change: the cached document is shared with readers
-        const current = await this.#load();
-        const doc =
-          this.#cache?.doc === current
-            ? this.#upgrade(JSON.parse(this.#cache.text))
-            : structuredClone(current);
-        const entries = (doc.data[this.namespace] as Record<string, unknown> | undefined) ?? {};
-        if (!change(entries)) return false;
-        doc.data[this.namespace] = entries;
-        doc["globus-sdk.version"] = SDK_VERSION;
-        const text = pythonJsonDumps(doc);
-        removeLeftoverTemps(this.filepath);
-        removeLeftoverTemps(`${this.filepath}.lock`);
-        writeFileAtomic(this.filepath, text);
-        this.#cache = { text, doc };
-        return true;
-      },
-      lockOptions,
-    );
-  }
-
-  /** One refresh at a time per resource server among every process using this file. */
-  withRefreshLock<T>(
-    resourceServer: string,
-    work: () => Promise<T>,
-    options: RefreshLockOptions = {},
-  ): Promise<T> {
-    return withFileRefreshLock(this.filepath, resourceServer, work, options.waitMs);
   }
 
   protected async storeImpl(data: Record<string, TokenData>): Promise<void> {
-    await this.#update((entries) => {
+    await this.#update((stored) => {
       for (const [resourceServer, entry] of Object.entries(data)) {
-        entries[resourceServer] = toStoredObject(entry);
+        stored[resourceServer] = toStoredObject(entry);
       }
       return true;
     });
@@ -288,28 +202,27 @@ export class JSONTokenStorage extends BaseTokenStorage {
 
   protected async getAllImpl(): Promise<Record<string, TokenData>> {
     const out: Record<string, TokenData> = {};
-    for (const [resourceServer, raw] of Object.entries(this.#entriesOf(await this.#load()))) {
-      out[resourceServer] = this.#checkEntry(resourceServer, raw);
+    for (const [resourceServer, entry] of (await this.#load()).entries) {
+      out[resourceServer] = copyTokenData(entry);
     }
     return out;
   }
 
   protected override async getOneImpl(resourceServer: string): Promise<TokenData | undefined> {
-    const entries = this.#entriesOf(await this.#load());
-    if (!Object.hasOwn(entries, resourceServer)) return undefined;
-    return this.#checkEntry(resourceServer, entries[resourceServer]);
+    const entry = (await this.#load()).entries.get(resourceServer);
+    return entry === undefined ? undefined : copyTokenData(entry);
   }
 
   protected async removeImpl(resourceServer: string): Promise<boolean> {
-    if (!Object.hasOwn(this.#entriesOf(await this.#load()), resourceServer)) return false;
-    return this.#update((entries) => {
-      if (!Object.hasOwn(entries, resourceServer)) return false;
-      delete entries[resourceServer];
+    if (!(await this.#load()).entries.has(resourceServer)) return false;
+    return this.#update((stored) => {
+      if (!Object.hasOwn(stored, resourceServer)) return false;
+      delete stored[resourceServer];
       return true;
     });
   }
 
   protected async closeImpl(): Promise<void> {
-    this.#cache = undefined;
+    this.#loaded = undefined;
   }
 }

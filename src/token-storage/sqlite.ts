@@ -1,19 +1,15 @@
-import { closeSync, mkdirSync, openSync } from "node:fs";
-import path from "node:path";
+import { closeSync, openSync } from "node:fs";
 import type { DatabaseSync, StatementSync } from "node:sqlite";
-import { optionsArgument, stringArgument } from "../arguments.ts";
 import { GlobusSDKUsageError } from "../errors.ts";
 import { SDK_VERSION } from "../version.ts";
-import { BaseTokenStorage, type TokenStorageOptions } from "./base.ts";
 import { TokenStorageError, TokenStorageFormatError } from "./errors.ts";
-import { withFileRefreshLock } from "./file-lock.ts";
-import { checkTokenFolder, tightenFileMode } from "./file-security.ts";
-import { defaultGlobusAppTokenPath, type PathEnvironment } from "./paths.ts";
+import { FileTokenStorage, type FileTokenStorageOptions } from "./file.ts";
+import { tightenFileMode } from "./file-security.ts";
 import { checkTokenData, pythonJsonDumps, toStoredObject } from "./token-data.ts";
-import type { GlobusAppStorageContext, RefreshLockOptions, TokenData } from "./types.ts";
+import type { TokenData } from "./types.ts";
 
 /** Options for {@link SQLiteTokenStorage}. */
-export interface SQLiteTokenStorageOptions extends TokenStorageOptions {
+export interface SQLiteTokenStorageOptions extends FileTokenStorageOptions {
   /** How long a statement waits for another process's lock before failing. Default 10 s. */
   busyTimeoutMs?: number;
 }
@@ -67,59 +63,23 @@ function sqliteErrcode(error: unknown): number | undefined {
  * 0600 and missing folders 0700. SQLite calls are synchronous: a busy wait blocks the
  * event loop for at most the busy timeout.
  */
-export class SQLiteTokenStorage extends BaseTokenStorage {
+export class SQLiteTokenStorage extends FileTokenStorage {
   /** The file suffix used for a GlobusApp's default path. */
-  static readonly fileFormat = "db";
+  static override readonly fileFormat = "db";
 
-  /** The database file. */
-  readonly filepath: string;
   readonly #busyTimeoutMs: number;
   #opening: Promise<{ db: DatabaseSync; statements: Statements }> | undefined;
 
   /** @throws GlobusSDKUsageError for `":memory:"`: use {@link MemoryTokenStorage} instead. */
   constructor(filepath: string, options: SQLiteTokenStorageOptions = {}) {
-    super(optionsArgument("new SQLiteTokenStorage", options));
-    stringArgument("new SQLiteTokenStorage", filepath, "filepath");
     if (filepath === ":memory:") {
       throw new GlobusSDKUsageError(
         "SQLiteTokenStorage cannot be used with a ':memory:' database. " +
           "To keep tokens in memory, use MemoryTokenStorage instead.",
       );
     }
-    this.filepath = path.resolve(filepath);
+    super(filepath, options);
     this.#busyTimeoutMs = options.busyTimeoutMs ?? 10_000;
-  }
-
-  /**
-   * The storage a GlobusApp uses for `"sqlite"`: `~/.globus/app/<client_id>/<slug>/tokens.db`
-   * (see {@link defaultGlobusAppTokenPath}).
-   */
-  static forGlobusApp(
-    context: GlobusAppStorageContext,
-    where: PathEnvironment = {},
-  ): SQLiteTokenStorage {
-    const base = defaultGlobusAppTokenPath(
-      context.clientId,
-      context.appName,
-      context.environment,
-      where,
-    );
-    return new SQLiteTokenStorage(`${base}.${SQLiteTokenStorage.fileFormat}`, {
-      namespace: context.namespace ?? "DEFAULT",
-    });
-  }
-
-  /** One refresh at a time per resource server among every process using this file. */
-  withRefreshLock<T>(
-    resourceServer: string,
-    work: () => Promise<T>,
-    options: RefreshLockOptions = {},
-  ): Promise<T> {
-    return withFileRefreshLock(this.filepath, resourceServer, work, options.waitMs);
-  }
-
-  protected override describePath(): string {
-    return this.filepath;
   }
 
   #wrap(error: unknown, doing: string): Error {
@@ -149,8 +109,8 @@ export class SQLiteTokenStorage extends BaseTokenStorage {
 
   async #open(): Promise<{ db: DatabaseSync; statements: Statements }> {
     const { DatabaseSync } = await import("node:sqlite");
+    this.ensureFolder();
     try {
-      mkdirSync(path.dirname(this.filepath), { recursive: true, mode: 0o700 });
       // Create the file ourselves so it is 0600 from the start; SQLite gives its -wal and
       // -shm files the database file's mode. An empty file is a valid empty database.
       closeSync(openSync(this.filepath, "wx", 0o600));
@@ -160,7 +120,7 @@ export class SQLiteTokenStorage extends BaseTokenStorage {
       for (const suffix of ["", "-wal", "-shm", "-journal"])
         tightenFileMode(this.filepath + suffix);
     }
-    checkTokenFolder(path.dirname(this.filepath));
+    this.checkFileModes();
     let db: DatabaseSync;
     try {
       db = new DatabaseSync(this.filepath);

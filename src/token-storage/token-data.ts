@@ -67,8 +67,11 @@ export function copyTokenData(data: TokenData): TokenData {
   return structuredClone(data);
 }
 
-function escapeNonAscii(json: string): string {
-  return json.replace(
+const NON_ASCII = /[\u0080-\uffff]/;
+
+/** `\uXXXX` for each non-ASCII UTF-16 unit, as Python's `ensure_ascii` writes them. */
+function escapeNonAscii(text: string): string {
+  return text.replace(
     /[\u0080-\uffff]/g,
     (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`,
   );
@@ -77,23 +80,32 @@ function escapeNonAscii(json: string): string {
 /**
  * Serialises like Python's `json.dumps` with default settings (`", "` and `": "`
  * separators, non-ASCII escaped), so files we write are the same bytes Python would write
- * for the same data.
+ * for the same data. One `JSON.stringify`, then one pass over its output that widens the
+ * separators outside strings and escapes non-ASCII inside them.
  */
 export function pythonJsonDumps(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map((v) => pythonJsonDumps(v ?? null)).join(", ")}]`;
-  if (isPlainObject(value)) {
-    const parts: string[] = [];
-    for (const [key, v] of Object.entries(value)) {
-      if (v === undefined || typeof v === "function") continue;
-      parts.push(`${escapeNonAscii(JSON.stringify(key))}: ${pythonJsonDumps(v)}`);
+  const compact = JSON.stringify(value, (_key, v: unknown) =>
+    typeof v === "function" ? undefined : v,
+  );
+  if (compact === undefined) return "null";
+  let out = "";
+  let from = 0;
+  for (let i = 0; i < compact.length; i++) {
+    const c = compact.charCodeAt(i);
+    if (c === 0x22) {
+      // a string: copy it whole (escaping non-ASCII), skipping its escaped quotes
+      let end = i + 1;
+      while (compact.charCodeAt(end) !== 0x22) end += compact.charCodeAt(end) === 0x5c ? 2 : 1;
+      const literal = compact.slice(i, end + 1);
+      out += compact.slice(from, i) + (NON_ASCII.test(literal) ? escapeNonAscii(literal) : literal);
+      i = end;
+      from = end + 1;
+    } else if (c === 0x2c || c === 0x3a) {
+      out += `${compact.slice(from, i + 1)} `;
+      from = i + 1;
     }
-    return `{${parts.join(", ")}}`;
   }
-  if (typeof value === "number" && !Number.isFinite(value)) {
-    // Python writes NaN/Infinity, which no JSON parser reads back; null is the safe choice.
-    return "null";
-  }
-  return escapeNonAscii(JSON.stringify(value) ?? "null");
+  return out + compact.slice(from);
 }
 
 /**

@@ -1,18 +1,27 @@
 import { describeValue, optionsArgument } from "../arguments.ts";
 import { GlobusSDKUsageError } from "../errors.ts";
-import { type Scope, type ScopeLike, toScopes } from "../scopes/index.ts";
+import type { Scope } from "../scopes/index.ts";
 import { type IdTokenDecoderLike, tokenDataFromResponse } from "./base.ts";
-import { ConsentForest, type ConsentSource } from "./consents.ts";
+import type { ConsentSource } from "./consents.ts";
 import {
-  ExpiredTokenError,
   IdentityMismatchError,
   InvalidTokenDataError,
-  MissingIdentityError,
   MissingTokenError,
   TokenStorageClosedError,
-  UnmetScopeRequirementsError,
 } from "./errors.ts";
 import { identityOf } from "./token-data.ts";
+import {
+  type GetValidTokenDataOptions,
+  type ScopeRequirements,
+  ScopeRequirementsValidator,
+  type TokenDataValidator,
+  type TokenValidationContext,
+  UnchangingIdentityValidator,
+  UsableTokenValidator,
+} from "./validators.ts";
+
+export type { GetValidTokenDataOptions, ScopeRequirements };
+
 import type {
   IdTokenClaims,
   RefreshLockOptions,
@@ -20,11 +29,6 @@ import type {
   TokenResponseLike,
   TokenStorage,
 } from "./types.ts";
-
-/** Scope requirements keyed by resource server, as a record or a map. */
-export type ScopeRequirements =
-  | Readonly<Record<string, ScopeLike>>
-  | ReadonlyMap<string, ScopeLike>;
 
 /** Options for {@link ValidatingTokenStorage}. */
 export interface ValidatingTokenStorageOptions {
@@ -42,29 +46,17 @@ export interface ValidatingTokenStorageOptions {
   validateIdentity?: boolean;
   /** Check `expires_at_seconds` in {@link ValidatingTokenStorage.getValidTokenData}. Default true. */
   checkExpiry?: boolean;
+  /**
+   * More checks, run after the built-in ones on every store and every checked read (see
+   * {@link TokenDataValidator}).
+   */
+  validators?: readonly TokenDataValidator[];
   /** Decodes id_tokens of stored token responses, instead of `response.decodeIdToken()`. */
   idTokenDecoder?: IdTokenDecoderLike;
   /** Close the wrapped storage when this one is closed. Default true. */
   closeWrappedStorage?: boolean;
   /** The clock expiry is judged by, epoch seconds (an app passes its login client's). */
   now?: () => number;
-}
-
-/** Options for one {@link ValidatingTokenStorage.getValidTokenData} call. */
-export interface GetValidTokenDataOptions {
-  /**
-   * Require a refresh token (MissingTokenError otherwise). Expiry is then not checked,
-   * since the token can be refreshed.
-   */
-  requireRefreshToken?: boolean;
-  /**
-   * Accept an entry that has a refresh token whatever its expiry, or an access token that
-   * has not expired yet (an entry Python stored without a refresh token, say). Refresh
-   * tokens for which this returns true count as absent (Globus Auth refused them).
-   */
-  refreshable?: boolean;
-  /** With `refreshable`: refresh tokens known to be dead. */
-  isRefusedRefreshToken?: (refreshToken: string) => boolean;
 }
 
 /**
@@ -85,15 +77,14 @@ export class ValidatingTokenStorage implements TokenStorage {
   /** The wrapped storage. */
   readonly storage: TokenStorage;
   readonly namespace: string;
-  readonly #requirements: ScopeRequirements | (() => ScopeRequirements);
-  readonly #consentSource: ConsentSource | undefined;
-  readonly #validateIdentity: boolean;
-  readonly #checkExpiry: boolean;
+  readonly #scopes: ScopeRequirementsValidator;
+  /** Before a store: the identity check (when on), the scope check, then the app's own. */
+  readonly #storeValidators: readonly TokenDataValidator[];
+  /** After a checked read: usability, the scope check, then the app's own. */
+  readonly #readValidators: readonly TokenDataValidator[];
   readonly #idTokenDecoder: IdTokenDecoderLike | undefined;
   readonly #closeWrapped: boolean;
   readonly #now: () => number;
-  readonly #consents = new Map<string, ConsentForest>();
-  readonly #consentFetches = new Map<string, Promise<ConsentForest>>();
   #identityId: string | null = null;
   #closed = false;
 
@@ -106,10 +97,31 @@ export class ValidatingTokenStorage implements TokenStorage {
     }
     this.storage = storage;
     this.namespace = storage.namespace;
-    this.#requirements = options.scopeRequirements ?? {};
-    this.#consentSource = options.consentSource;
-    this.#validateIdentity = options.validateIdentity ?? true;
-    this.#checkExpiry = options.checkExpiry ?? true;
+    this.#scopes = new ScopeRequirementsValidator(
+      options.scopeRequirements ?? {},
+      options.consentSource,
+    );
+    const custom = [...(options.validators ?? [])];
+    for (const [i, validator] of custom.entries()) {
+      if (
+        typeof validator?.beforeStore !== "function" &&
+        typeof validator?.afterRetrieve !== "function"
+      ) {
+        throw new GlobusSDKUsageError(
+          `new ValidatingTokenStorage: validators[${i}] has neither beforeStore nor afterRetrieve.`,
+        );
+      }
+    }
+    this.#storeValidators = [
+      ...((options.validateIdentity ?? true) ? [new UnchangingIdentityValidator()] : []),
+      this.#scopes,
+      ...custom,
+    ];
+    this.#readValidators = [
+      new UsableTokenValidator({ checkExpiry: options.checkExpiry ?? true }),
+      this.#scopes,
+      ...custom,
+    ];
     this.#idTokenDecoder = options.idTokenDecoder;
     this.#closeWrapped = options.closeWrappedStorage ?? true;
     this.#now = options.now ?? (() => Date.now() / 1000);
@@ -126,15 +138,15 @@ export class ValidatingTokenStorage implements TokenStorage {
 
   /** The required scopes for one resource server (empty when there are none). */
   scopeRequirementsFor(resourceServer: string): Scope[] {
-    const requirements =
-      typeof this.#requirements === "function" ? this.#requirements() : this.#requirements;
-    const scopes =
-      requirements instanceof Map
-        ? requirements.get(resourceServer)
-        : Object.hasOwn(requirements, resourceServer)
-          ? (requirements as Readonly<Record<string, ScopeLike>>)[resourceServer]
-          : undefined;
-    return scopes === undefined ? [] : toScopes(scopes);
+    return this.#scopes.requirementsFor(resourceServer);
+  }
+
+  #context(
+    priorIdentityId: string | null,
+    tokenDataIdentityId: string | null,
+    retrieval: GetValidTokenDataOptions,
+  ): TokenValidationContext {
+    return { priorIdentityId, tokenDataIdentityId, now: this.#now(), retrieval };
   }
 
   /** The one identity in the wrapped storage, or null; inconsistent data is an error. */
@@ -150,59 +162,9 @@ export class ValidatingTokenStorage implements TokenStorage {
     return identity;
   }
 
-  #checkRootScopes(resourceServer: string, data: TokenData): void {
-    const required = this.scopeRequirementsFor(resourceServer);
-    if (required.length === 0) return;
-    const granted = new Set(data.scope.split(/\s+/).filter(Boolean));
-    const missing = required.filter((scope) => !granted.has(scope.scopeString));
-    if (missing.length > 0) {
-      throw new UnmetScopeRequirementsError(
-        resourceServer,
-        missing.map((scope) => scope.toString()),
-        false,
-      );
-    }
-  }
-
-  async #forest(identityId: string, fresh: boolean): Promise<ConsentForest> {
-    const cached = this.#consents.get(identityId);
-    if (cached && !fresh) return cached;
-    let pending = this.#consentFetches.get(identityId);
-    if (!pending) {
-      const source = this.#consentSource!;
-      pending = (async () => new ConsentForest(await source.getConsents(identityId)))();
-      this.#consentFetches.set(identityId, pending);
-      pending.then(
-        (forest) => this.#consents.set(identityId, forest),
-        () => undefined,
-      );
-      pending.finally(() => this.#consentFetches.delete(identityId)).catch(() => undefined);
-    }
-    return pending;
-  }
-
-  async #checkDependentScopes(resourceServer: string, identityId: string | null): Promise<void> {
-    const withDependencies = this.scopeRequirementsFor(resourceServer).filter(
-      (scope) => scope.dependencies.length > 0,
-    );
-    // Consents are per identity: without one (or without a source) this cannot be checked.
-    if (withDependencies.length === 0 || identityId === null || !this.#consentSource) return;
-    const cached = this.#consents.get(identityId);
-    if (cached && cached.unmetScopes(withDependencies).length === 0) return;
-    const unmet = (await this.#forest(identityId, true)).unmetScopes(withDependencies);
-    if (unmet.length > 0) {
-      throw new UnmetScopeRequirementsError(
-        resourceServer,
-        unmet.map((scope) => scope.toString()),
-        true,
-      );
-    }
-  }
-
   /** Forgets cached consents (all, or one identity's), so the next check asks again. */
   clearConsentCache(identityId?: string): void {
-    if (identityId === undefined) this.#consents.clear();
-    else this.#consents.delete(identityId);
+    this.#scopes.clearConsentCache(identityId);
   }
 
   /**
@@ -224,26 +186,10 @@ export class ValidatingTokenStorage implements TokenStorage {
         incoming[1]!,
       );
     }
-    if (this.#validateIdentity) {
-      if (incoming === null) {
-        throw new MissingIdentityError(
-          "The new tokens carry no identity. This happens when the login did not request " +
-            "the 'openid' scope.",
-        );
-      }
-      const stored = await this.#storedIdentity();
-      if (stored !== null && stored !== incoming) {
-        throw new IdentityMismatchError(
-          "The new tokens belong to a different identity than the stored tokens; " +
-            "nothing was stored. Log out first to switch users.",
-          stored,
-          incoming,
-        );
-      }
-    }
-    for (const [resourceServer, entry] of Object.entries(data)) {
-      this.#checkRootScopes(resourceServer, entry);
-    }
+    // the stored identity costs a read of every entry: only when a validator may need it
+    const needsPrior = this.#storeValidators.some((v) => v !== this.#scopes);
+    const context = this.#context(needsPrior ? await this.#storedIdentity() : null, incoming, {});
+    for (const validator of this.#storeValidators) await validator.beforeStore?.(data, context);
     await this.storage.storeTokenDataByResourceServer(data);
     if (incoming !== null) this.#identityId = incoming;
   }
@@ -297,25 +243,10 @@ export class ValidatingTokenStorage implements TokenStorage {
         resourceServer,
       );
     }
-    const usableRefreshToken =
-      data.refresh_token && !options.isRefusedRefreshToken?.(data.refresh_token);
-    if (options.refreshable) {
-      if (!usableRefreshToken && data.expires_at_seconds < this.#now()) {
-        throw new ExpiredTokenError(resourceServer, data.expires_at_seconds);
-      }
-    } else if (options.requireRefreshToken) {
-      if (!data.refresh_token) {
-        throw new MissingTokenError(
-          `No refresh token stored for resource server '${resourceServer}'`,
-          resourceServer,
-        );
-      }
-    } else if (this.#checkExpiry && data.expires_at_seconds < this.#now()) {
-      throw new ExpiredTokenError(resourceServer, data.expires_at_seconds);
-    }
-    this.#checkRootScopes(resourceServer, data);
     if (data.identity_id) this.#identityId = data.identity_id;
-    await this.#checkDependentScopes(resourceServer, data.identity_id ?? this.#identityId);
+    const context = this.#context(this.#identityId, data.identity_id ?? this.#identityId, options);
+    const entry = { [resourceServer]: data };
+    for (const validator of this.#readValidators) await validator.afterRetrieve?.(entry, context);
     return data;
   }
 
@@ -349,7 +280,7 @@ export class ValidatingTokenStorage implements TokenStorage {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
-    this.#consents.clear();
+    this.#scopes.clearConsentCache();
     if (this.#closeWrapped) await this.storage.close();
   }
 }
