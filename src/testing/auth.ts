@@ -2,7 +2,7 @@
  * The emulated Globus Auth: OAuth2 authorize/token/revoke/introspect/userinfo, the identities
  * and consents APIs, OIDC discovery and JWKS, plus the token store every service checks.
  */
-import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
+import { createHash, randomBytes, randomUUID, timingSafeEqual } from "node:crypto";
 import { appendFileSync } from "node:fs";
 import { KNOWN_SCOPES } from "../scopes/known.ts";
 import { authCodePage, consentPage, errorPage } from "./html.ts";
@@ -148,20 +148,32 @@ export interface AutoApproval {
   remaining: number | undefined;
 }
 
-/** Globus Auth's error body (`errors` list plus OAuth-style `error`). */
-export const authErrorFormat: ErrorBodyFormatter = (status, code, message) => ({
-  errors: [
-    {
-      status: String(status),
-      id: randomBytes(16).toString("hex"),
-      code,
-      detail: message,
-      title: status === 401 ? "Unauthorized" : status === 403 ? "Forbidden" : "Error",
-    },
-  ],
-  error_description: status === 401 ? "Unauthorized" : status === 403 ? "Forbidden" : message,
-  error: code.toLowerCase(),
-});
+interface AuthErrorWording {
+  title: string;
+  description: string;
+  error: string;
+}
+
+/** Globus Auth's error body: an `errors` list (with an id per error) plus OAuth-style `error`. */
+function authErrorBody(
+  status: number,
+  code: string,
+  detail: string,
+  wording?: AuthErrorWording,
+): Record<string, unknown> {
+  const title = status === 401 ? "Unauthorized" : status === 403 ? "Forbidden" : "Error";
+  return {
+    errors: [
+      { status: String(status), id: randomUUID(), code, detail, title: wording?.title ?? title },
+    ],
+    error_description: wording?.description ?? (status === 401 || status === 403 ? title : detail),
+    error: wording?.error ?? code.toLowerCase(),
+  };
+}
+
+/** Globus Auth's error body format, for the core's own errors (404, 405, faults). */
+export const authErrorFormat: ErrorBodyFormatter = (status, code, message) =>
+  authErrorBody(status, code, message);
 
 function oauthError(status: number, error: string, description: string): EmulatorHttpError {
   const headers: Record<string, string> =
@@ -734,20 +746,13 @@ export class AuthService {
       token_endpoint: `${base}v2/oauth2/token`,
       userinfo_endpoint: `${base}v2/oauth2/userinfo`,
       revocation_endpoint: `${base}v2/oauth2/token/revoke`,
-      introspection_endpoint: `${base}v2/oauth2/token/introspect`,
       jwks_uri: `${base}jwk.json`,
+      // Globus also lists the implicit response types, which the emulator does not serve.
       response_types_supported: ["code"],
-      grant_types_supported: [
-        "authorization_code",
-        "refresh_token",
-        "client_credentials",
-        DEPENDENT_GRANT,
-      ],
       subject_types_supported: ["public"],
       id_token_signing_alg_values_supported: ["RS256"],
       scopes_supported: ["openid", "email", "profile"],
-      token_endpoint_auth_methods_supported: ["client_secret_basic", "client_secret_post", "none"],
-      code_challenge_methods_supported: ["S256"],
+      token_endpoint_auth_methods_supported: ["client_secret_basic"],
       claims_supported: [
         "at_hash",
         "aud",
@@ -1283,12 +1288,18 @@ export class AuthService {
     try {
       return this.authenticate(request, AUTH_RS, { anyOfScopes, format: authErrorFormat });
     } catch (error) {
-      // Globus Auth says UNAUTHORIZED / FORBIDDEN with its fixed detail text.
+      // Globus Auth says UNAUTHORIZED / FORBIDDEN with a fixed text; as recorded, its 403
+      // here is worded as an authentication failure too.
       if (error instanceof EmulatorHttpError) {
         const code = error.status === 401 ? "UNAUTHORIZED" : "FORBIDDEN";
+        const wording = {
+          title: "Unauthorized",
+          description: "Unauthorized",
+          error: "unauthorized",
+        };
         throw new EmulatorHttpError(
           error.status,
-          authErrorFormat(error.status, code, "Call must be authenticated"),
+          authErrorBody(error.status, code, "Call must be authenticated", wording),
           error.headers,
         );
       }
