@@ -636,8 +636,8 @@ export class AuthService {
         name: member.name,
         email: member.email,
       };
-      const auth = session?.authentications.get(member.id);
-      if (auth) entry.last_authentication = auth.authTime;
+      // as Globus does, null for a linked identity that has not authenticated in the session
+      entry.last_authentication = session?.authentications.get(member.id)?.authTime ?? null;
       return entry;
     };
     const claims: Record<string, unknown> = {
@@ -731,6 +731,7 @@ export class AuthService {
     router.route("GET", "/v2/oauth2/userinfo", (request) => this.#userinfo(request));
     router.route("POST", "/v2/oauth2/userinfo", (request) => this.#userinfo(request));
     router.route("GET", "/v2/api/identities", (request) => this.#identitiesRoute(request));
+    router.route("GET", "/v2/api/identities/:id", (request) => this.#identityRoute(request));
     router.route("GET", "/v2/api/identities/:id/consents", (request) =>
       this.#consentsRoute(request),
     );
@@ -1334,6 +1335,22 @@ export class AuthService {
           .map((identity) => this.#identityJson(identity)),
       },
     };
+  }
+
+  /** One identity by id (the JavaScript SDK's `identities.get`). */
+  #identityRoute(request: EmulatorRequest): EmulatorReply {
+    this.#authAuthenticate(request, []);
+    const id = request.params.id ?? "";
+    const identity = UUID.test(id)
+      ? (this.#identities.get(id.toLowerCase()) ?? this.#identities.get(id))
+      : undefined;
+    if (!identity) {
+      throw new EmulatorHttpError(
+        404,
+        authErrorFormat(404, "NOT_FOUND", `No identity with id ${id}`),
+      );
+    }
+    return { body: { identity: this.#identityJson(identity) } };
   }
 
   #consentsRoute(request: EmulatorRequest): EmulatorReply {

@@ -37,7 +37,7 @@ const AUTH_SCOPES = [
 // ----- shapes -----
 
 /** One identity (`get_identities.py`; `identity_type` is absent from some records). */
-const identity = S.obj({
+export const identity = S.obj({
   id: S.str,
   username: S.str,
   name: S.nullable(S.str),
@@ -49,7 +49,7 @@ const identity = S.obj({
 });
 
 /** One consent (`get_consents.py`). */
-const consent = S.obj({
+export const consent = S.obj({
   created: S.str,
   id: S.int,
   status: S.str,
@@ -64,6 +64,26 @@ const consent = S.obj({
   scope: S.str,
   client: S.str,
 });
+
+/** A token introspection of an active token (`oauth2_token_introspect.py`). */
+export const introspection = S.obj({
+  active: S.bool,
+  token_type: S.str,
+  scope: S.str,
+  client_id: S.str,
+  username: S.str,
+  name: S.nullable(S.str),
+  email: S.nullable(S.str),
+  exp: S.int,
+  iat: S.int,
+  nbf: S.int,
+  sub: S.str,
+  aud: S.array(S.str),
+  iss: S.str,
+});
+
+/** The answer to a revocation (`oauth2_revoke_token.py`). */
+export const revocation = S.obj({ active: S.bool });
 
 /**
  * A token of `other_tokens`. No recorded response has one (their `other_tokens` are
@@ -222,7 +242,7 @@ export const facts: WireFact[] = [
     method: "POST",
     path: "/v2/oauth2/token/revoke",
     body: ["token", "client_id"],
-    response: S.obj({ active: S.bool }),
+    response: revocation,
     async drive(context) {
       const tokens = await aliceLogin(context.emulator, [TRANSFER_ALL]);
       const refresh = tokens.byResourceServer["transfer.api.globus.org"]?.refresh_token;
@@ -238,21 +258,7 @@ export const facts: WireFact[] = [
     method: "POST",
     path: "/v2/oauth2/token/introspect",
     body: ["token", "include"],
-    response: S.obj({
-      active: S.bool,
-      token_type: S.str,
-      scope: S.str,
-      client_id: S.str,
-      username: S.str,
-      name: S.nullable(S.str),
-      email: S.nullable(S.str),
-      exp: S.int,
-      iat: S.int,
-      nbf: S.int,
-      sub: S.str,
-      aud: S.array(S.str),
-      iss: S.str,
-    }),
+    response: introspection,
     async drive() {
       const client = confidentialClient();
       const tokens = await client.clientCredentialsTokens(TRANSFER_ALL);
@@ -402,6 +408,12 @@ export const routesWithoutFacts: RouteWithoutFact[] = [
     method: "GET",
     path: "/v2/web/auth-code",
     why: "the page that shows a native app's authorization code to the user",
+  },
+  {
+    service,
+    method: "GET",
+    path: "/v2/api/identities/:id",
+    why: "no Python SDK 4.9 method; @globus/sdk's identities.get reads one identity ({identity}, the record of get_identities)",
   },
   {
     service,
