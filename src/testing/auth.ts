@@ -2,9 +2,13 @@
  * The emulated Globus Auth: OAuth2 authorize/token/revoke/introspect/userinfo, the identities
  * and consents APIs, OIDC discovery and JWKS, plus the token store every service checks.
  */
-import { createHash, randomBytes, randomUUID, timingSafeEqual } from "node:crypto";
+import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
 import { appendFileSync } from "node:fs";
 import { KNOWN_SCOPES } from "../scopes/known.ts";
+import { authErrorBody, authErrorFormat, isoTime, UUID } from "./auth/common.ts";
+import { registerDeveloperApi } from "./auth/developer.ts";
+import { type IdentityProvider, identityProviders, providerOf } from "./auth/identity-providers.ts";
+import { AuthRegistry, type RegisteredClient } from "./auth/registry.ts";
 import { authCodePage, consentPage, errorPage } from "./html.ts";
 import {
   parseScopeString,
@@ -20,7 +24,6 @@ import {
   type EmulatorRequest,
   type EmulatorSeed,
   type ErrorBodyFormatter,
-  type SeedClient,
   type SeedIdentity,
   type ServiceRouter,
 } from "./types.ts";
@@ -33,6 +36,10 @@ const AUTH_RS = "auth.globus.org";
 const SESSION_COOKIE = "globus_emulator_session";
 const DEPENDENT_GRANT = "urn:globus:auth:grant_type:dependent_token";
 const GLOBUS_AUTH_CODE_PAGE = "https://auth.globus.org/v2/web/auth-code";
+/** The provider a client's own identity (`<id>@clients.auth.globus.org`) comes from. */
+const CLIENT_IDENTITY_PROVIDER = "ad5c1e2b-6f1a-4ad4-8c1d-6b3b2a0e9c11";
+
+export { authErrorFormat };
 
 /** What the auth service needs from the emulator core. */
 export interface AuthCore {
@@ -98,7 +105,7 @@ interface RefreshRecord {
 }
 
 interface PendingAuthorization {
-  client: SeedClient;
+  client: RegisteredClient;
   redirectUri: string;
   /** The redirect_uri exactly as sent (undefined when omitted), for the token call's check. */
   sentRedirectUri: string | undefined;
@@ -148,33 +155,6 @@ export interface AutoApproval {
   remaining: number | undefined;
 }
 
-interface AuthErrorWording {
-  title: string;
-  description: string;
-  error: string;
-}
-
-/** Globus Auth's error body: an `errors` list (with an id per error) plus OAuth-style `error`. */
-function authErrorBody(
-  status: number,
-  code: string,
-  detail: string,
-  wording?: AuthErrorWording,
-): Record<string, unknown> {
-  const title = status === 401 ? "Unauthorized" : status === 403 ? "Forbidden" : "Error";
-  return {
-    errors: [
-      { status: String(status), id: randomUUID(), code, detail, title: wording?.title ?? title },
-    ],
-    error_description: wording?.description ?? (status === 401 || status === 403 ? title : detail),
-    error: wording?.error ?? code.toLowerCase(),
-  };
-}
-
-/** Globus Auth's error body format, for the core's own errors (404, 405, faults). */
-export const authErrorFormat: ErrorBodyFormatter = (status, code, message) =>
-  authErrorBody(status, code, message);
-
 function oauthError(status: number, error: string, description: string): EmulatorHttpError {
   const headers: Record<string, string> =
     status === 401 ? { "WWW-Authenticate": 'Basic realm="Globus Auth"' } : {};
@@ -199,14 +179,28 @@ function newIssuedToken(): string {
   return token;
 }
 
+/** The id and secret of an HTTP Basic `Authorization` header, if it is one. */
+function basicCredentials(
+  header: string | undefined,
+): { id: string; secret: string } | "malformed" | undefined {
+  if (!header || !/^basic\s+/i.test(header)) return undefined;
+  const decoded = Buffer.from(header.replace(/^basic\s+/i, ""), "base64").toString("utf8");
+  const colon = decoded.indexOf(":");
+  if (colon < 0) return "malformed";
+  try {
+    return {
+      id: decodeURIComponent(decoded.slice(0, colon)),
+      secret: decodeURIComponent(decoded.slice(colon + 1)),
+    };
+  } catch {
+    return "malformed";
+  }
+}
+
 function safeEqual(a: string, b: string): boolean {
   const left = Buffer.from(a);
   const right = Buffer.from(b);
   return left.length === right.length && timingSafeEqual(left, right);
-}
-
-function isoTime(seconds: number): string {
-  return new Date(seconds * 1000).toISOString().replace("Z", "+00:00");
 }
 
 function isLoopback(uri: string): boolean {
@@ -230,13 +224,12 @@ function splitList(value: string | null): string[] {
     : [];
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 /** All of Globus Auth's mutable state and its HTTP routes. */
 export class AuthService {
   readonly keys: SigningKeys;
   readonly #core: AuthCore;
-  readonly #clients = new Map<string, SeedClient>();
+  readonly #registry: AuthRegistry;
+  readonly #providers: IdentityProvider[];
   readonly #identities = new Map<string, SeedIdentity>();
   readonly #identitiesByUsername = new Map<string, SeedIdentity>();
   readonly #accounts = new Map<string, SeedIdentity[]>();
@@ -247,7 +240,6 @@ export class AuthService {
   readonly #sessions = new Map<string, Session>();
   readonly #forests = new Map<string, ConsentNode[]>();
   readonly #consentsByIdentity = new Map<string, ConsentNode[]>();
-  readonly #scopeIds = new Map<string, string>();
   readonly #infoRecords = new WeakMap<AccessTokenInfo, AccessRecord>();
   readonly #mfaResources = new Set<string>();
   #nextConsentId = 100000;
@@ -256,7 +248,11 @@ export class AuthService {
   constructor(core: AuthCore, keys: SigningKeys = new SigningKeys()) {
     this.#core = core;
     this.keys = keys;
-    for (const client of core.seed.clients) this.#clients.set(client.id, client);
+    this.#registry = new AuthRegistry(
+      { now: () => core.now(), newId: () => core.newId(), newSecret: newIssuedToken },
+      core.seed.clients,
+    );
+    this.#providers = identityProviders(core.seed.identities);
     for (const identity of core.seed.identities) {
       this.#identities.set(identity.id, identity);
       this.#identitiesByUsername.set(identity.username.toLowerCase(), identity);
@@ -455,15 +451,6 @@ export class AuthService {
 
   // ----- consents -----
 
-  #scopeId(scope: string): string {
-    let id = this.#scopeIds.get(scope);
-    if (!id) {
-      id = this.#core.newId();
-      this.#scopeIds.set(scope, id);
-    }
-    return id;
-  }
-
   #mergeConsents(
     siblings: ConsentNode[],
     nodes: readonly ScopeNode[],
@@ -480,7 +467,7 @@ export class AuthService {
         consent = {
           id,
           scopeName: node.scope,
-          scopeId: this.#scopeId(node.scope),
+          scopeId: this.#registry.scopeIdOf(node.scope),
           client,
           effectiveIdentity: identityId,
           dependencyPath: [...parentPath, id],
@@ -516,7 +503,31 @@ export class AuthService {
     const key = `${identityId}|${clientId}`;
     const roots = this.#forests.get(key) ?? [];
     this.#forests.set(key, roots);
-    return this.#mergeConsents(roots, nodes, identityId, clientId, []);
+    return this.#mergeConsents(roots, this.#withDependents(nodes), identityId, clientId, []);
+  }
+
+  /**
+   * The requested scopes with the dependent scopes their registered scopes bring along:
+   * consent to a scope is consent to its required dependent scopes (optional ones only
+   * when the request names them), all the way down.
+   */
+  #withDependents(nodes: readonly ScopeNode[], seen: ReadonlySet<string> = new Set()): ScopeNode[] {
+    return nodes.map((node) => {
+      const children = [...node.children];
+      // a scope among its own ancestors would recurse forever
+      if (!seen.has(node.scope)) {
+        for (const dependent of this.#registry.dependentsOf(node.scope)) {
+          if (dependent.optional || children.some((child) => child.scope === dependent.scope))
+            continue;
+          children.push({ scope: dependent.scope, optional: false, children: [] });
+        }
+      }
+      const below = new Set([...seen, node.scope]);
+      return {
+        ...node,
+        children: seen.has(node.scope) ? children : this.#withDependents(children, below),
+      };
+    });
   }
 
   // ----- token issuing -----
@@ -537,7 +548,7 @@ export class AuthService {
     }
     const check = (list: ScopeNode[]) => {
       for (const node of list) {
-        if (!resourceServerOf(node.scope)) {
+        if (!this.#registry.isGrantable(node.scope)) {
           throw oauthError(400, "invalid_scope", `Unknown scope: ${node.scope}`);
         }
         check(node.children);
@@ -630,8 +641,8 @@ export class AuthService {
       const entry: Record<string, unknown> = {
         sub: member.id,
         username: member.username,
-        identity_provider: member.identity_provider ?? null,
-        identity_provider_display_name: member.identity_provider ? "Emulated IdP" : null,
+        identity_provider: providerOf(member),
+        identity_provider_display_name: this.#providerName(member),
         organization: member.organization ?? null,
         name: member.name,
         email: member.email,
@@ -650,7 +661,7 @@ export class AuthService {
     };
     if (identity) {
       claims.identity_set = this.identitySet(identity.id).map(describe);
-      Object.assign(claims, profileClaims(identity, scopes));
+      Object.assign(claims, profileClaims(identity, scopes, this.#providerName(identity)));
       const auth = session?.authentications.get(identity.id);
       if (auth) {
         claims.last_authentication = auth.authTime;
@@ -682,35 +693,50 @@ export class AuthService {
   // ----- client authentication -----
 
   /** Authenticates the caller of a token-family endpoint. */
-  #client(request: EmulatorRequest, form: URLSearchParams, requireSecret: boolean): SeedClient {
-    const header = request.headers.authorization;
-    let id: string | null = null;
-    let secret: string | null = null;
-    if (header && /^basic\s+/i.test(header)) {
-      const decoded = Buffer.from(header.replace(/^basic\s+/i, ""), "base64").toString("utf8");
-      const colon = decoded.indexOf(":");
-      if (colon < 0) throw oauthError(401, "invalid_client", "Malformed HTTP Basic credentials");
-      try {
-        id = decodeURIComponent(decoded.slice(0, colon));
-        secret = decodeURIComponent(decoded.slice(colon + 1));
-      } catch {
-        throw oauthError(401, "invalid_client", "Malformed HTTP Basic credentials");
-      }
-    } else {
-      id = form.get("client_id");
-      secret = form.get("client_secret");
+  #client(
+    request: EmulatorRequest,
+    form: URLSearchParams,
+    requireSecret: boolean,
+  ): RegisteredClient {
+    const basic = basicCredentials(request.headers.authorization);
+    if (basic === "malformed") {
+      throw oauthError(401, "invalid_client", "Malformed HTTP Basic credentials");
     }
+    const id = basic ? basic.id : form.get("client_id");
+    const secret = basic ? basic.secret : form.get("client_secret");
     if (!id) throw oauthError(401, "invalid_client", "Client authentication is required");
-    const client = this.#clients.get(id);
+    const client = this.#registry.client(id);
     if (!client) throw oauthError(401, "invalid_client", "Unknown client");
     this.#core.noteClient(request, client.id);
     if (client.type === "confidential") {
-      if (!secret || !client.secret || !safeEqual(secret, client.secret)) {
+      if (!secret || !this.#registry.verifySecret(client, secret)) {
         throw oauthError(401, "invalid_client", "Client authentication failed");
       }
     } else if (requireSecret) {
       throw oauthError(401, "invalid_client", "This call requires a confidential client");
     }
+    return client;
+  }
+
+  /** The confidential client of an HTTP Basic header on an Auth API call, in Auth's format. */
+  #basicApiClient(request: EmulatorRequest): RegisteredClient | undefined {
+    const basic = basicCredentials(request.headers.authorization);
+    if (basic === undefined) return undefined;
+    const known = basic === "malformed" ? undefined : this.#registry.client(basic.id);
+    const client =
+      known?.type === "confidential" &&
+      basic !== "malformed" &&
+      this.#registry.verifySecret(known, basic.secret)
+        ? known
+        : undefined;
+    if (!client) {
+      throw new EmulatorHttpError(
+        401,
+        authErrorBody(401, "UNAUTHORIZED", "Client authentication failed"),
+        { "WWW-Authenticate": 'Basic realm="Globus Auth"' },
+      );
+    }
+    this.#core.noteClient(request, client.id);
     return client;
   }
 
@@ -735,6 +761,14 @@ export class AuthService {
     router.route("GET", "/v2/api/identities/:id/consents", (request) =>
       this.#consentsRoute(request),
     );
+    registerDeveloperApi(router, {
+      registry: this.#registry,
+      authenticate: (request, anyOfScopes) => this.#authAuthenticate(request, anyOfScopes),
+      basicClient: (request) => this.#basicApiClient(request),
+      callerIds: (info) => this.#callerIds(info),
+      identityRecord: (id) => this.#identityRecord(id),
+      identityProviders: () => this.#providers,
+    });
     router.route("GET", "/jwk.json", async () => ({ body: await this.keys.jwks() }));
     router.route("GET", "/.well-known/openid-configuration", () => ({ body: this.#discovery() }));
   }
@@ -773,7 +807,7 @@ export class AuthService {
     };
   }
 
-  #redirectAllowed(client: SeedClient, uri: string): boolean {
+  #redirectAllowed(client: RegisteredClient, uri: string): boolean {
     if (client.redirectUris?.includes(uri)) return true;
     if (client.allowLoopbackRedirects && isLoopback(uri)) return true;
     if (client.type === "native") {
@@ -801,7 +835,7 @@ export class AuthService {
   #authorize(request: EmulatorRequest): EmulatorReply {
     const query = request.query;
     const clientId = query.get("client_id");
-    const client = clientId ? this.#clients.get(clientId) : undefined;
+    const client = clientId ? this.#registry.client(clientId) : undefined;
     if (!client) {
       return {
         status: 400,
@@ -1121,7 +1155,7 @@ export class AuthService {
     form: URLSearchParams,
   ): Promise<EmulatorReply> {
     const client = this.#client(request, form, false);
-    if (client.type !== "confidential") {
+    if (!this.#registry.mayUseGrant(client, "client_credentials")) {
       throw oauthError(
         400,
         "unauthorized_client",
@@ -1143,6 +1177,13 @@ export class AuthService {
 
   #dependentGrant(request: EmulatorRequest, form: URLSearchParams): EmulatorReply {
     const client = this.#client(request, form, true);
+    if (!this.#registry.mayUseGrant(client, DEPENDENT_GRANT)) {
+      throw oauthError(
+        400,
+        "unauthorized_client",
+        "This client may not use the dependent token grant",
+      );
+    }
     const token = form.get("token");
     if (!token) throw oauthError(400, "invalid_request", "token is required");
     const parent = this.#activeRecord(token);
@@ -1227,7 +1268,7 @@ export class AuthService {
             acr: null,
             amr: auth.mfa ? ["mfa"] : null,
             auth_time: auth.authTime,
-            idp: this.#identities.get(id)?.identity_provider ?? null,
+            idp: this.#identities.has(id) ? providerOf(this.#identities.get(id)!) : null,
             custom_claims: {},
           };
         }
@@ -1244,10 +1285,43 @@ export class AuthService {
       name: identity.name,
       email: identity.email,
       organization: identity.organization ?? null,
-      identity_provider: identity.identity_provider ?? null,
+      identity_provider: providerOf(identity),
       identity_type: "login",
       status: "used",
     };
+  }
+
+  /** The name an identity's provider is shown by (userinfo, id_tokens). */
+  #providerName(identity: SeedIdentity): string | null {
+    const id = providerOf(identity);
+    return this.#providers.find((provider) => provider.id === id)?.name ?? null;
+  }
+
+  /**
+   * The record of an identity: a seeded identity's, or a client's own identity (which
+   * client-credentials tokens act as, and which may administer projects).
+   */
+  #identityRecord(id: string): Record<string, unknown> | undefined {
+    const identity = this.#identities.get(id.toLowerCase()) ?? this.#identities.get(id);
+    if (identity) return this.#identityJson(identity);
+    const client = this.#registry.client(id.toLowerCase());
+    if (!client) return undefined;
+    return {
+      id: client.id,
+      username: `${client.id}@clients.auth.globus.org`,
+      name: client.name,
+      email: null,
+      organization: null,
+      identity_provider: CLIENT_IDENTITY_PROVIDER,
+      identity_type: "client",
+      status: "used",
+    };
+  }
+
+  /** The identities a token acts as: the user's identity set, or the client itself. */
+  #callerIds(info: AccessTokenInfo): string[] {
+    const set = this.identitySet(info.identityId).map((identity) => identity.id);
+    return set.length > 0 ? set : [info.identityId];
   }
 
   #userinfo(request: EmulatorRequest): EmulatorReply {
@@ -1269,12 +1343,12 @@ export class AuthService {
         name: member.name,
         email: member.email,
         organization: member.organization ?? null,
-        identity_provider: member.identity_provider ?? null,
-        identity_provider_display_name: member.identity_provider ? "Emulated IdP" : null,
+        identity_provider: providerOf(member),
+        identity_provider_display_name: this.#providerName(member),
         last_authentication: this.#sessionAuthTime(info, member.id),
       })),
     };
-    Object.assign(body, profileClaims(identity, scopes));
+    Object.assign(body, profileClaims(identity, scopes, this.#providerName(identity)));
     return { body };
   }
 
@@ -1403,14 +1477,15 @@ export class AuthService {
 function profileClaims(
   identity: SeedIdentity,
   scopes: ReadonlySet<string>,
+  providerName: string | null,
 ): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   if (scopes.has("profile")) {
     out["preferred_username"] = identity.username;
     out["name"] = identity.name;
     out["organization"] = identity.organization ?? null;
-    out["identity_provider"] = identity.identity_provider ?? null;
-    out["identity_provider_display_name"] = identity.identity_provider ? "Emulated IdP" : null;
+    out["identity_provider"] = providerOf(identity);
+    out["identity_provider_display_name"] = providerName;
   }
   if (scopes.has("email")) out["email"] = identity.email;
   return out;

@@ -7,6 +7,7 @@
 import {
   AuthClient,
   ConfidentialAppAuthClient,
+  DependentScopeSpec,
   IdTokenDecoder,
   NativeAppAuthClient,
 } from "../../../src/auth/index.ts";
@@ -140,6 +141,144 @@ function authError(status: "401" | "403", code: string): Shape {
   });
 }
 
+// ----- the developer APIs -----
+
+/** `fields` with `keys` made optional: keys a constructed fixture leaves out. */
+function optionalKeys(fields: Record<string, Shape>, keys: readonly string[]): Shape {
+  return S.obj(
+    Object.fromEntries(
+      Object.entries(fields).map(([key, shape]) => [
+        key,
+        keys.includes(key) ? S.optional(shape) : shape,
+      ]),
+    ),
+  );
+}
+
+/** An identity provider (`get_identity_providers.py`). */
+export const identityProvider = S.obj({
+  short_name: S.str,
+  id: S.str,
+  alternative_names: S.array(S.str),
+  domains: S.array(S.str),
+  name: S.str,
+});
+
+/** A group among a project's admins (`create_project.py`, admin_group case). */
+const adminGroup = S.obj({ id: S.str, name: S.str, description: S.str, organization: S.str });
+
+/** A project (`get_project.py`, `create_project.py`: the same keys in every case). */
+export const project = S.obj({
+  contact_email: S.str,
+  id: S.str,
+  admins: S.obj({ identities: S.array(identity), groups: S.array(adminGroup) }),
+  project_name: S.str,
+  admin_ids: S.nullable(S.array(S.str)),
+  admin_group_ids: S.nullable(S.array(S.str)),
+  display_name: S.str,
+});
+
+/** A policy as `get_policy.py` records it. */
+const policyFields: Record<string, Shape> = {
+  high_assurance: S.bool,
+  domain_constraints_include: S.nullable(S.array(S.str)),
+  display_name: S.str,
+  description: S.str,
+  id: S.str,
+  domain_constraints_exclude: S.nullable(S.array(S.str)),
+  project_id: S.str,
+  authentication_assurance_timeout: S.int,
+  required_mfa: S.bool,
+};
+export const policy = S.obj(policyFields);
+
+/** A client as `get_client.py` records it. */
+const clientFields: Record<string, Shape> = {
+  required_idp: S.nullable(S.str),
+  name: S.str,
+  redirect_uris: S.array(S.str),
+  links: S.obj({ privacy_policy: S.nullable(S.str), terms_and_conditions: S.nullable(S.str) }),
+  scopes: S.array(S.str),
+  grant_types: S.array(S.str),
+  id: S.str,
+  prompt_for_named_grant: S.bool,
+  fqdns: S.array(S.str),
+  project: S.nullable(S.str),
+  client_type: S.str,
+  visibility: S.str,
+  parent_client: S.nullable(S.str),
+  userinfo_from_effective_identity: S.bool,
+  preselect_idp: S.nullable(S.str),
+  public_client: S.bool,
+};
+export const client = S.obj(clientFields);
+/**
+ * The records of `create_client.py`, `create_child_client.py` and `update_client.py` are
+ * built from the request, so they lack what the request did not name (`id` among them);
+ * `get_client.py`'s full document is the one Globus keeps and answers with.
+ */
+const CONSTRUCTED_CLIENT_KEYS = ["id", "visibility", "public_client", "name", "project"];
+
+/** A credential (`get_client_credentials.py`: `secret` null; `create_client_credential.py`: set). */
+const credential = (secret: Shape) =>
+  S.obj({ name: S.str, id: S.str, created: S.str, client: S.str, secret });
+
+/** A scope (`get_scope.py`, `create_scope.py`). */
+export const scope = S.obj({
+  scope_string: S.str,
+  allows_refresh_token: S.bool,
+  id: S.str,
+  advertised: S.bool,
+  required_domains: S.array(S.str),
+  name: S.str,
+  description: S.str,
+  client: S.str,
+  dependent_scopes: S.array(
+    S.obj({ scope: S.str, optional: S.bool, requires_refresh_token: S.bool }),
+  ),
+});
+
+/**
+ * Every key the Python SDK's payloads put in each developer document (the harness checks a
+ * body's top level, the `project`/`policy`/`client`/`scope` wrapper; the Auth tests check
+ * these inner keys).
+ */
+export const DOCUMENT_KEYS = {
+  project: ["display_name", "contact_email", "admin_ids", "admin_group_ids"],
+  policy: [
+    "project_id",
+    "high_assurance",
+    "authentication_assurance_timeout",
+    "required_mfa",
+    "display_name",
+    "description",
+    "domain_constraints_include",
+    "domain_constraints_exclude",
+  ],
+  client: [
+    "name",
+    "project",
+    "visibility",
+    "redirect_uris",
+    "required_idp",
+    "preselect_idp",
+    "public_client",
+    "client_type",
+    "links",
+  ],
+  nativeAppInstance: ["name", "template_id"],
+  credential: ["name"],
+  scope: [
+    "name",
+    "description",
+    "scope_suffix",
+    "advertised",
+    "allows_refresh_token",
+    "required_domains",
+    "dependent_scopes",
+  ],
+} as const;
+
 // ----- drivers -----
 
 function nativeClient(): NativeAppAuthClient {
@@ -165,6 +304,22 @@ async function aliceAuthClient(emulator: RunningEmulator): Promise<AuthClient> {
   const token = tokens.byResourceServer["auth.globus.org"]?.access_token;
   if (!token) throw new Error("the login gave no Auth token");
   return new AuthClient({ authorizer: new AccessTokenAuthorizer(token) });
+}
+
+/** Alice's AuthClient and a project she administers. */
+async function aliceProject(emulator: RunningEmulator) {
+  const auth = await aliceAuthClient(emulator);
+  const { project } = await auth.createProject("Wire facts", "alice@example.org", {
+    adminIds: ALICE_IDENTITY_ID,
+  });
+  return { auth, project };
+}
+
+/** ... and a confidential client in it. */
+async function aliceService(emulator: RunningEmulator) {
+  const { auth, project } = await aliceProject(emulator);
+  const { client } = await auth.createClient("Wire service", project.id, { publicClient: false });
+  return { auth, project, client };
 }
 
 // ----- facts -----
@@ -385,6 +540,376 @@ export const facts: WireFact[] = [
       const decoder = nativeClient().idTokenDecoder;
       if (!(decoder instanceof IdTokenDecoder)) throw new Error("not the default decoder");
       return decoder.getJwks();
+    },
+  },
+  {
+    python: "AuthClient.get_identity_providers",
+    source: "services/auth/client/service_client.py; testing/data/auth/get_identity_providers.py",
+    service,
+    method: "GET",
+    path: "/v2/api/identity_providers",
+    query: ["domains", "ids"],
+    response: S.obj({ identity_providers: S.array(identityProvider) }),
+    drive: async (context) =>
+      (await aliceAuthClient(context.emulator)).getIdentityProviders({
+        domains: ["globusid.org", "university.example.edu"],
+      }),
+  },
+  {
+    python: "AuthClient.get_projects",
+    source: "services/auth/client/service_client.py; testing/data/auth/get_projects.py",
+    service,
+    method: "GET",
+    path: "/v2/api/projects",
+    response: S.obj({ projects: S.array(project) }),
+    async drive(context) {
+      const { auth } = await aliceProject(context.emulator);
+      return auth.getProjects();
+    },
+  },
+  {
+    python: "AuthClient.get_project",
+    source: "services/auth/client/service_client.py; testing/data/auth/get_project.py",
+    service,
+    method: "GET",
+    path: "/v2/api/projects/{project_id}",
+    response: S.obj({ project }),
+    async drive(context) {
+      const { auth, project } = await aliceProject(context.emulator);
+      return auth.getProject(project.id);
+    },
+  },
+  {
+    python: "AuthClient.create_project",
+    source: "services/auth/client/service_client.py; testing/data/auth/create_project.py",
+    service,
+    method: "POST",
+    path: "/v2/api/projects",
+    body: ["project"],
+    response: S.obj({ project }),
+    drive: (context) => aliceProject(context.emulator),
+  },
+  {
+    python: "AuthClient.update_project",
+    source: "services/auth/client/service_client.py; testing/data/auth/update_project.py",
+    service,
+    method: "PUT",
+    path: "/v2/api/projects/{project_id}",
+    body: ["project"],
+    response: S.obj({ project }),
+    async drive(context) {
+      const { auth, project } = await aliceProject(context.emulator);
+      return auth.updateProject(project.id, {
+        displayName: "Renamed",
+        adminIds: [ALICE_IDENTITY_ID],
+      });
+    },
+  },
+  {
+    python: "AuthClient.delete_project",
+    source: "services/auth/client/service_client.py; testing/data/auth/delete_project.py",
+    service,
+    method: "DELETE",
+    path: "/v2/api/projects/{project_id}",
+    response: S.obj({ project }),
+    async drive(context) {
+      const { auth, project } = await aliceProject(context.emulator);
+      return auth.deleteProject(project.id);
+    },
+  },
+  {
+    python: "AuthClient.get_policies",
+    source: "services/auth/client/service_client.py; testing/data/auth/get_policies.py",
+    service,
+    method: "GET",
+    path: "/v2/api/policies",
+    response: S.obj({ policies: S.array(policy) }),
+    async drive(context) {
+      const { auth, project } = await aliceProject(context.emulator);
+      await auth.createPolicy({ projectId: project.id, displayName: "P", description: "D" });
+      return auth.getPolicies();
+    },
+  },
+  {
+    python: "AuthClient.get_policy",
+    source: "services/auth/client/service_client.py; testing/data/auth/get_policy.py",
+    service,
+    method: "GET",
+    path: "/v2/api/policies/{policy_id}",
+    response: S.obj({ policy }),
+    async drive(context) {
+      const { auth, project } = await aliceProject(context.emulator);
+      const created = await auth.createPolicy({
+        projectId: project.id,
+        displayName: "P",
+        description: "D",
+      });
+      return auth.getPolicy(created.policy.id);
+    },
+  },
+  {
+    python: "AuthClient.create_policy",
+    // the default case records only what the request named (and an id)
+    source: "services/auth/client/service_client.py; testing/data/auth/create_policy.py",
+    service,
+    method: "POST",
+    path: "/v2/api/policies",
+    body: ["policy"],
+    response: S.obj({
+      policy: optionalKeys(policyFields, [
+        "high_assurance",
+        "authentication_assurance_timeout",
+        "required_mfa",
+        "domain_constraints_include",
+        "domain_constraints_exclude",
+      ]),
+    }),
+    async drive(context) {
+      const { auth, project } = await aliceProject(context.emulator);
+      return auth.createPolicy({
+        projectId: project.id,
+        displayName: "Campus only",
+        description: "Identities of the campus",
+        highAssurance: true,
+        authenticationAssuranceTimeout: 35,
+        domainConstraintsInclude: ["university.example.edu"],
+      });
+    },
+  },
+  {
+    python: "AuthClient.update_policy",
+    // its record is built from the request, without the id get_policy.py's carries
+    source: "services/auth/client/service_client.py; testing/data/auth/update_policy.py",
+    service,
+    method: "PUT",
+    path: "/v2/api/policies/{policy_id}",
+    body: ["policy"],
+    response: S.obj({ policy: optionalKeys(policyFields, ["id"]) }),
+    async drive(context) {
+      const { auth, project } = await aliceProject(context.emulator);
+      const created = await auth.createPolicy({
+        projectId: project.id,
+        displayName: "P",
+        description: "D",
+      });
+      return auth.updatePolicy(created.policy.id, { requiredMfa: true, description: "MFA" });
+    },
+  },
+  {
+    python: "AuthClient.delete_policy",
+    source: "services/auth/client/service_client.py; testing/data/auth/delete_policy.py",
+    service,
+    method: "DELETE",
+    path: "/v2/api/policies/{policy_id}",
+    response: S.obj({ policy }),
+    async drive(context) {
+      const { auth, project } = await aliceProject(context.emulator);
+      const created = await auth.createPolicy({
+        projectId: project.id,
+        displayName: "P",
+        description: "D",
+      });
+      return auth.deletePolicy(created.policy.id);
+    },
+  },
+  {
+    python: "AuthClient.get_clients",
+    source: "services/auth/client/service_client.py; testing/data/auth/get_clients.py",
+    service,
+    method: "GET",
+    path: "/v2/api/clients",
+    response: S.obj({ clients: S.array(client) }),
+    async drive(context) {
+      const { auth } = await aliceService(context.emulator);
+      return auth.getClients();
+    },
+  },
+  {
+    python: "AuthClient.get_client",
+    source: "services/auth/client/service_client.py; testing/data/auth/get_client.py",
+    service,
+    method: "GET",
+    path: "/v2/api/clients/{client_id}",
+    response: S.obj({ client }),
+    async drive(context) {
+      const { auth, client } = await aliceService(context.emulator);
+      return auth.getClient({ clientId: client.id });
+    },
+  },
+  {
+    python: "AuthClient.get_client (by fqdn)",
+    source: "services/auth/client/service_client.py; testing/data/auth/get_client.py (fqdn)",
+    service,
+    method: "GET",
+    path: "/v2/api/clients",
+    query: ["fqdn"],
+    response: S.obj({ client }),
+    async drive(context) {
+      const { auth, project } = await aliceProject(context.emulator);
+      const fqdn = `${context.emulator.controls.now()}-${Math.random().toString(36).slice(2)}.example.org`;
+      await auth.createClient("Endpoint", project.id, {
+        clientType: "globus_connect_server",
+        additionalFields: { fqdns: [fqdn] },
+      });
+      return auth.getClient({ fqdn });
+    },
+  },
+  {
+    python: "AuthClient.create_client",
+    source: "services/auth/client/service_client.py; testing/data/auth/create_client.py",
+    service,
+    method: "POST",
+    path: "/v2/api/clients",
+    body: ["client"],
+    response: S.obj({ client: optionalKeys(clientFields, CONSTRUCTED_CLIENT_KEYS) }),
+    async drive(context) {
+      const { auth, project } = await aliceProject(context.emulator);
+      return auth.createClient("Wire app", project.id, {
+        publicClient: true,
+        redirectUris: ["https://app.example.org/callback"],
+        termsAndConditions: "https://app.example.org/terms",
+        privacyPolicy: "https://app.example.org/privacy",
+      });
+    },
+  },
+  {
+    python: "AuthClient.update_client",
+    source: "services/auth/client/service_client.py; testing/data/auth/update_client.py",
+    service,
+    method: "PUT",
+    path: "/v2/api/clients/{client_id}",
+    body: ["client"],
+    response: S.obj({ client: optionalKeys(clientFields, CONSTRUCTED_CLIENT_KEYS) }),
+    async drive(context) {
+      const { auth, client } = await aliceService(context.emulator);
+      return auth.updateClient(client.id, { name: "Renamed", visibility: "public" });
+    },
+  },
+  {
+    python: "AuthClient.delete_client",
+    source: "services/auth/client/service_client.py; testing/data/auth/delete_client.py",
+    service,
+    method: "DELETE",
+    path: "/v2/api/clients/{client_id}",
+    response: S.obj({ client }),
+    async drive(context) {
+      const { auth, client } = await aliceService(context.emulator);
+      return auth.deleteClient(client.id);
+    },
+  },
+  {
+    python: "AuthClient.get_client_credentials",
+    source: "services/auth/client/service_client.py; testing/data/auth/get_client_credentials.py",
+    service,
+    method: "GET",
+    path: "/v2/api/clients/{client_id}/credentials",
+    response: S.obj({ credentials: S.array(credential(S.null)) }),
+    async drive(context) {
+      const { auth, client } = await aliceService(context.emulator);
+      await auth.createClientCredential(client.id, "first");
+      return auth.getClientCredentials(client.id);
+    },
+  },
+  {
+    python: "AuthClient.create_client_credential",
+    source: "services/auth/client/service_client.py; testing/data/auth/create_client_credential.py",
+    service,
+    method: "POST",
+    path: "/v2/api/clients/{client_id}/credentials",
+    body: ["credential"],
+    response: S.obj({ credential: credential(S.str) }),
+    async drive(context) {
+      const { auth, client } = await aliceService(context.emulator);
+      return auth.createClientCredential(client.id, "first");
+    },
+  },
+  {
+    python: "AuthClient.delete_client_credential",
+    source: "services/auth/client/service_client.py; testing/data/auth/delete_client_credential.py",
+    service,
+    method: "DELETE",
+    path: "/v2/api/clients/{client_id}/credentials/{credential_id}",
+    response: S.obj({ credential: credential(S.null) }),
+    async drive(context) {
+      const { auth, client } = await aliceService(context.emulator);
+      const { credential } = await auth.createClientCredential(client.id, "first");
+      return auth.deleteClientCredential(client.id, credential.id);
+    },
+  },
+  {
+    python: "AuthClient.get_scopes",
+    source: "services/auth/client/service_client.py; testing/data/auth/get_scopes.py",
+    service,
+    method: "GET",
+    path: "/v2/api/scopes",
+    query: ["scope_strings", "ids"],
+    response: S.obj({ scopes: S.array(scope) }),
+    async drive(context) {
+      const { auth, client } = await aliceService(context.emulator);
+      const created = await auth.createScope(client.id, "Wire", "Wire facts", "wire");
+      return auth.getScopes({ scopeStrings: [created.scope.scope_string, TRANSFER_ALL] });
+    },
+  },
+  {
+    python: "AuthClient.get_scope",
+    source: "services/auth/client/service_client.py; testing/data/auth/get_scope.py",
+    service,
+    method: "GET",
+    path: "/v2/api/scopes/{scope_id}",
+    response: S.obj({ scope }),
+    async drive(context) {
+      const { auth, client } = await aliceService(context.emulator);
+      const created = await auth.createScope(client.id, "Wire", "Wire facts", "wire");
+      return auth.getScope(created.scope.id);
+    },
+  },
+  {
+    python: "AuthClient.create_scope",
+    source: "services/auth/client/service_client.py; testing/data/auth/create_scope.py",
+    service,
+    method: "POST",
+    path: "/v2/api/clients/{client_id}/scopes",
+    body: ["scope"],
+    response: S.obj({ scope }),
+    async drive(context) {
+      const { auth, client } = await aliceService(context.emulator);
+      const [transfer] = await auth.getScopes({ scopeStrings: TRANSFER_ALL });
+      if (!transfer) throw new Error("no scope document for transfer:all");
+      return auth.createScope(client.id, "Wire", "Wire facts", "wire", {
+        advertised: true,
+        requiredDomains: ["globusid.org"],
+        dependentScopes: [new DependentScopeSpec(transfer.id, false, false)],
+      });
+    },
+  },
+  {
+    python: "AuthClient.update_scope",
+    source: "services/auth/client/service_client.py; testing/data/auth/update_scope.py",
+    service,
+    method: "PUT",
+    path: "/v2/api/scopes/{scope_id}",
+    body: ["scope"],
+    response: S.obj({ scope }),
+    async drive(context) {
+      const { auth, client } = await aliceService(context.emulator);
+      const created = await auth.createScope(client.id, "Wire", "Wire facts", "wire");
+      return auth.updateScope(created.scope.id, {
+        scopeSuffix: "wired",
+        allowsRefreshToken: false,
+      });
+    },
+  },
+  {
+    python: "AuthClient.delete_scope",
+    source: "services/auth/client/service_client.py; testing/data/auth/delete_scope.py",
+    service,
+    method: "DELETE",
+    path: "/v2/api/scopes/{scope_id}",
+    response: S.obj({ scope }),
+    async drive(context) {
+      const { auth, client } = await aliceService(context.emulator);
+      const created = await auth.createScope(client.id, "Wire", "Wire facts", "wire");
+      return auth.deleteScope(created.scope.id);
     },
   },
 ];
