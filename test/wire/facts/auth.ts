@@ -912,6 +912,39 @@ export const facts: WireFact[] = [
       return auth.deleteScope(created.scope.id);
     },
   },
+  {
+    python: "NativeAppAuthClient.create_native_app_instance",
+    // The recorded fixture nests its whole answer once more under "client"
+    // ({"client": {"client": ..., "included": ...}}): its own builder names
+    // {"client", "included"} the response body, which is what this follows.
+    source:
+      "services/auth/client/native_client.py; testing/data/auth/create_native_app_instance.py",
+    service,
+    method: "POST",
+    path: "/v2/api/clients",
+    body: ["client"],
+    response: S.obj({
+      client,
+      included: S.obj({
+        client_credential: S.obj({ name: S.str, id: S.str, client: S.str, secret: S.str }),
+      }),
+    }),
+    drive: () => nativeClient().createNativeAppInstance(DEMO_NATIVE_CLIENT_ID, "Alice's laptop"),
+  },
+  {
+    python: "ConfidentialAppAuthClient.create_child_client",
+    source: "services/auth/client/confidential_client.py; testing/data/auth/create_child_client.py",
+    service,
+    method: "POST",
+    path: "/v2/api/clients",
+    body: ["client"],
+    response: S.obj({ client: optionalKeys(clientFields, CONSTRUCTED_CLIENT_KEYS) }),
+    drive: () =>
+      confidentialClient().createChildClient("Child of the demo service", {
+        publicClient: true,
+        visibility: "public",
+      }),
+  },
 ];
 
 /** Routes no Python SDK method calls, and why. */
