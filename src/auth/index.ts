@@ -53,6 +53,7 @@ export {
   type IdTokenDecoderOptions,
   type OpenIdConfiguration,
 } from "./id-token.ts";
+export { type IdentityCache, IdentityMap, type IdentityMapOptions } from "./identity-map.ts";
 export {
   AuthorizationCodeFlow,
   type AuthorizeUrlParams,
