@@ -5,6 +5,7 @@
  * clients, credentials and scopes do to the token endpoint.
  */
 import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
 import { after, before, beforeEach, describe, it } from "node:test";
 import {
   ALICE_IDENTITY_ID,
@@ -13,6 +14,7 @@ import {
   DEMO_NATIVE_CLIENT_ID,
   type RunningEmulator,
   startEmulator,
+  TOKEN_LEDGER_ENV,
 } from "../../src/testing/index.ts";
 import { basicAuth, nativeLogin, postForm, TRANSFER_ALL } from "./helpers.ts";
 
@@ -198,6 +200,9 @@ describe("Auth developer API: bodies and callers", () => {
       body: { credential: { name: "c" } },
     });
     const secret = credential.body.credential.secret;
+    // the leak check of `npm test` covers credential secrets as it covers tokens
+    const ledger = process.env[TOKEN_LEDGER_ENV];
+    if (ledger) assert.ok(readFileSync(ledger, "utf8").split("\n").includes(secret));
     const login = () =>
       postForm(
         `${emulator.urls.auth}v2/oauth2/token`,
