@@ -45,6 +45,7 @@ import {
   type ClientCredentialRecord,
   type ClientRecord,
   type ConsentRecord,
+  hideSecret,
   type IdentityProviderRecord,
   type IdentityRecord,
   type ItemList,
@@ -486,14 +487,17 @@ export class AuthClient extends BaseServiceClient implements ConsentSource {
     name: string,
     options?: OperationOptions,
   ): Promise<Wrapped<"credential", ClientCredentialRecord>> {
-    return this.call(
+    return this.call<Wrapped<"credential", ClientCredentialRecord>>(
       {
         method: "POST",
         path: apiPath`/v2/api/clients/${id("clientId", clientId)}/credentials`,
         body: { credential: { name: nonEmpty("name", name) } },
       },
       options,
-    );
+    ).then((body) => {
+      if (body?.credential) hideSecret(body.credential);
+      return body;
+    });
   }
 
   /** Deletes a credential: logins with its secret fail from then on. */

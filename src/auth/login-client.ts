@@ -20,7 +20,7 @@ import {
   type JsonWebKeySetDocument,
 } from "./openid.ts";
 import { codeChallengeS256, createCodeVerifier, createState } from "./pkce.ts";
-import type { ClientRecord } from "./records.ts";
+import { type ClientRecord, hideSecret } from "./records.ts";
 import { OAuthDependentTokenResponse, OAuthTokenResponse } from "./token-response.ts";
 
 /** The OAuth grant type of Globus Auth's dependent token grant. */
@@ -500,7 +500,10 @@ export class NativeAppAuthClient extends BaseLoginClient {
         template_id: requireString(templateId, "templateId"),
       },
     };
-    return this.apiPost("v2/api/clients", body, options);
+    return this.apiPost<NativeAppInstance>("v2/api/clients", body, options).then((instance) => {
+      if (instance?.included?.client_credential) hideSecret(instance.included.client_credential);
+      return instance;
+    });
   }
 }
 

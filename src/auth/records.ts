@@ -155,3 +155,29 @@ export function itemList<T, K extends string>(body: unknown, key: K): ItemList<T
   Object.defineProperty(list, "data", { value: data, enumerable: false });
   return list as ItemList<T, K>;
 }
+
+const INSPECT = Symbol.for("nodejs.util.inspect.custom");
+
+/**
+ * Makes `util.inspect` (and so `console.log`) show a document with its `secret` as `***`,
+ * so that printing a new credential never prints its secret; the field itself, and
+ * `JSON.stringify`, keep the value to store.
+ */
+export function hideSecret<T extends { secret?: unknown }>(document: T): T {
+  if (document === null || typeof document !== "object") return document;
+  Object.defineProperty(document, INSPECT, {
+    enumerable: false,
+    value(
+      depth: number,
+      options: object,
+      inspect: (value: unknown, options: object) => string,
+    ): string {
+      const shown = {
+        ...document,
+        secret: typeof document.secret === "string" ? "***" : document.secret,
+      };
+      return inspect(shown, { ...options, depth });
+    },
+  });
+  return document;
+}

@@ -6,6 +6,7 @@
  */
 import assert from "node:assert/strict";
 import { after, before, beforeEach, describe, it } from "node:test";
+import { inspect } from "node:util";
 import {
   AuthClient,
   ConfidentialAppAuthClient,
@@ -186,6 +187,7 @@ describe("NativeAppAuthClient", () => {
       assert.equal(instance.client.project, null);
       const credential = instance.included.client_credential;
       assert.equal(credential.client, instance.client.id);
+      assert.ok(!inspect(instance).includes(credential.secret), "printing hides the secret");
       const own = new ConfidentialAppAuthClient(instance.client.id, credential.secret, {
         baseUrl: emulator.urls.auth,
       });

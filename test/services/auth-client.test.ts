@@ -6,6 +6,7 @@
  */
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
+import { inspect } from "node:util";
 import { jwtVerify } from "jose";
 import {
   AuthClient,
@@ -452,6 +453,9 @@ describe("clients and their credentials", () => {
       },
     );
     assert.equal(typeof credential.secret, "string");
+    assert.ok(!inspect(credential).includes(credential.secret ?? ""), "printing hides the secret");
+    assert.match(inspect(credential), /secret: '\*\*\*'/);
+    assert.equal(JSON.parse(JSON.stringify(credential)).secret, credential.secret);
     assert.equal(credential.client, client.id);
     assert.match(credential.created, /^\d{4}-\d\d-\d\dT.*\+00:00$/);
     const listed = await alice.getClientCredentials(client.id);
