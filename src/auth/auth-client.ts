@@ -251,12 +251,9 @@ export class AuthClient extends BaseServiceClient implements ConsentSource {
     identityId: string,
     options: GetConsentsOptions = {},
   ): Promise<ItemList<ConsentRecord, "consents">> {
-    if (typeof identityId !== "string" || identityId.trim() === "") {
-      throw new GlobusSDKUsageError("getConsents needs an identity id.");
-    }
     return this.#list(
       {
-        path: apiPath`/v2/api/identities/${identityId.trim()}/consents`,
+        path: apiPath`/v2/api/identities/${id("identityId", identityId)}/consents`,
         query: { all: options.all ?? false },
       },
       "consents",

@@ -7,7 +7,7 @@
  */
 import { timingSafeEqual } from "node:crypto";
 import { KNOWN_SCOPES } from "../../scopes/known.ts";
-import { resourceServerOf } from "../scope-tree.ts";
+import { URL_SCOPE as CLIENT_SCOPE, resourceServerOf } from "../scope-tree.ts";
 import type { SeedClient } from "../types.ts";
 import { authError, invalid, isoTime } from "./common.ts";
 
@@ -123,8 +123,6 @@ function safeEqual(a: string, b: string): boolean {
 export function clientScopeString(clientId: string, suffix: string): string {
   return `https://auth.globus.org/scopes/${clientId}/${suffix}`;
 }
-
-const CLIENT_SCOPE = /^https:\/\/auth\.globus\.org\/scopes\/([^/\s]+)\/([^/\s]+)$/;
 
 /** The static scope strings of Globus's services, with the name of each. */
 const SERVICE_SCOPE_NAMES = new Map<string, string>();
