@@ -1430,7 +1430,8 @@ export class AuthService {
   #consentsRoute(request: EmulatorRequest): EmulatorReply {
     // As Globus Auth: any Auth token sees the consents rooted at its own client; all of an
     // identity's consents (`all=true`) need view_consents.
-    const all = request.query.get("all") === "true";
+    // the Python SDK sends Python's spelling of booleans ("True", "False")
+    const all = /^(true|1)$/i.test(request.query.get("all") ?? "");
     const info = this.#authAuthenticate(
       request,
       all ? [KNOWN_SCOPES.auth.scopes.view_consents] : [],

@@ -11,6 +11,7 @@ import {
   ALICE_IDENTITY_ID,
   BOB_IDENTITY_ID,
   DEMO_CONFIDENTIAL_CLIENT_ID,
+  DEMO_CONFIDENTIAL_REDIRECT_URI,
   DEMO_NATIVE_CLIENT_ID,
   type RunningEmulator,
   startEmulator,
@@ -128,6 +129,36 @@ describe("Auth developer API: bodies and callers", () => {
       401,
       "UNAUTHORIZED",
     );
+    // booleans as the Python SDK spells them: all=True lists other clients' consents too
+    emulator.controls.autoApprove(ALICE_IDENTITY_ID, { count: 1 });
+    const elsewhere = await fetch(
+      `${emulator.urls.auth}v2/oauth2/authorize?${new URLSearchParams({
+        client_id: DEMO_CONFIDENTIAL_CLIENT_ID,
+        redirect_uri: DEMO_CONFIDENTIAL_REDIRECT_URI,
+        response_type: "code",
+        scope: "openid",
+      })}`,
+      { redirect: "manual" },
+    );
+    await elsewhere.arrayBuffer();
+    assert.equal(elsewhere.status, 302, "Alice consented to the demo service's login");
+    const viewer = await nativeLogin(
+      emulator,
+      ALICE_IDENTITY_ID,
+      "urn:globus:auth:scope:auth.globus.org:view_consents",
+    );
+    const clientsOf = async (all: string) => {
+      const { body } = await api(
+        "GET",
+        `/v2/api/identities/${ALICE_IDENTITY_ID}/consents?all=${all}`,
+        {
+          token: viewer.access_token,
+        },
+      );
+      return new Set(body.consents.map((c: any) => c.client));
+    };
+    assert.ok((await clientsOf("True")).has(DEMO_CONFIDENTIAL_CLIENT_ID));
+    assert.ok(!(await clientsOf("False")).has(DEMO_CONFIDENTIAL_CLIENT_ID));
     // identity providers need only some Auth token
     const idps = await api("GET", "/v2/api/identity_providers?domains=globusid.org", {
       token: plain,
