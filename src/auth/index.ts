@@ -1,7 +1,8 @@
 /**
  * Globus Auth: login clients (native and confidential) with PKCE authorization-code flows,
- * refresh, client credentials, dependent tokens and revocation; the resource-server side
- * {@link AuthClient}; token responses; and id_token validation with `jose`.
+ * refresh, client credentials, dependent tokens and revocation; {@link AuthClient}, Globus
+ * Auth as a service (identities, consents, and the developer APIs: projects, policies,
+ * clients, credentials, scopes); token responses; and id_token validation with `jose`.
  *
  * The authorizers (`RefreshTokenAuthorizer`, `ClientCredentialsAuthorizer`, ...) live in
  * `../authorizers/` and are re-exported here for convenience.
@@ -12,13 +13,28 @@ export {
   RefreshTokenAuthorizer,
   type RefreshTokenAuthorizerOptions,
 } from "../authorizers/index.ts";
+export { AuthClient, type AuthClientOptions, type Wrapped } from "./auth-client.ts";
 export {
-  AuthClient,
-  type AuthClientOptions,
+  type ClientFields,
+  type ClientKind,
+  type CreateClientOptions,
+  type CreatePolicyOptions,
+  type CreateScopeOptions,
+  DependentScopeSpec,
+  type GetClientOptions,
+  type GetConsentsOptions,
   type GetIdentitiesOptions,
-  type IdentityRecord,
-  type UserInfo,
-} from "./auth-client.ts";
+  type GetIdentityProvidersOptions,
+  type GetScopesOptions,
+  type OneOrMany,
+  type PolicyFields,
+  type ProjectFields,
+  type ScopeFields,
+  type UpdateClientOptions,
+  type UpdatePolicyOptions,
+  type UpdateProjectOptions,
+  type UpdateScopeOptions,
+} from "./data.ts";
 export {
   IdTokenAudienceError,
   IdTokenExpiredError,
@@ -37,6 +53,7 @@ export {
   type IdTokenDecoderOptions,
   type OpenIdConfiguration,
 } from "./id-token.ts";
+export { type IdentityCache, IdentityMap, type IdentityMapOptions } from "./identity-map.ts";
 export {
   AuthorizationCodeFlow,
   type AuthorizeUrlParams,
@@ -47,7 +64,21 @@ export {
   NativeAppAuthClient,
   type StartFlowOptions,
 } from "./login-client.ts";
+export type { GetJwkOptions, JsonWebKeySetDocument } from "./openid.ts";
 export { codeChallengeS256, createCodeVerifier, createState } from "./pkce.ts";
+export type {
+  ClientCredentialRecord,
+  ClientRecord,
+  ClientType,
+  DependentScopeRecord,
+  IdentityProviderRecord,
+  IdentityRecord,
+  ItemList,
+  PolicyRecord,
+  ProjectRecord,
+  ScopeRecord,
+  UserInfo,
+} from "./records.ts";
 export {
   OAuthDependentTokenResponse,
   OAuthTokenResponse,

@@ -1,5 +1,7 @@
+import type { KeyObject } from "node:crypto";
 import { GlobusSDKUsageError } from "../errors.ts";
 import { type ScopeLike, scopesToString } from "../scopes/index.ts";
+import type { OperationOptions } from "../services/base/client.ts";
 import {
   type EnvironmentName,
   getServiceUrl,
@@ -7,9 +9,18 @@ import {
 } from "../transport/environments.ts";
 import { AuthAPIError } from "../transport/errors.ts";
 import { type RetryOptions, Transport } from "../transport/transport.ts";
-import type { CallOptions } from "../transport/types.ts";
+import type { CallOptions, QueryValue } from "../transport/types.ts";
+import type { Wrapped } from "./auth-client.ts";
+import { type CreateClientOptions, clientCreationBody } from "./data.ts";
 import { type IDTokenDecoder, IdTokenDecoder, type OpenIdConfiguration } from "./id-token.ts";
+import {
+  fetchJwk,
+  fetchOpenidConfiguration,
+  type GetJwkOptions,
+  type JsonWebKeySetDocument,
+} from "./openid.ts";
 import { codeChallengeS256, createCodeVerifier, createState } from "./pkce.ts";
+import { type ClientRecord, hideSecret } from "./records.ts";
 import { OAuthDependentTokenResponse, OAuthTokenResponse } from "./token-response.ts";
 
 /** The OAuth grant type of Globus Auth's dependent token grant. */
@@ -47,6 +58,35 @@ export interface StartFlowOptions {
   prefillNamedGrant?: string | undefined;
   /** The OAuth `state`. Default: random. */
   state?: string | undefined;
+  /** The PKCE code verifier (43 to 128 URL-safe characters). Default: random. */
+  verifier?: string | undefined;
+}
+
+/** Form fields added to a token-family call, sent as given (Python's `body_params`). */
+export interface BodyParamsOption {
+  bodyParams?: Record<string, string | undefined>;
+}
+
+/** Options of `oauth2GetAuthorizeUrl`: the session parameters, and extra query parameters. */
+export interface GetAuthorizeUrlOptions extends AuthorizeUrlParams {
+  /** Extra query parameters, added last (Python's `query_params`). */
+  queryParams?: Record<string, string | undefined>;
+}
+
+/** The answer to a native-app instance's creation: the client and its first credential. */
+export interface NativeAppInstance {
+  client: ClientRecord;
+  included: {
+    /** The instance's first credential; this is the only answer that shows its secret. */
+    client_credential: {
+      id: string;
+      name: string;
+      client: string;
+      secret: string;
+      [field: string]: unknown;
+    };
+  };
+  [field: string]: unknown;
 }
 
 /** Extra parameters of an authorize URL. Empty values are left out. */
@@ -105,12 +145,19 @@ export class AuthorizationCodeFlow {
       options.state === undefined ? createState() : requireString(options.state, "state");
     this.refreshTokens = options.refreshTokens === true;
     this.prefillNamedGrant = options.prefillNamedGrant || undefined;
-    this.#verifier = createCodeVerifier();
+    this.#verifier =
+      options.verifier === undefined
+        ? createCodeVerifier()
+        : requireString(options.verifier, "verifier");
+    // checks a given verifier's length and characters, as PKCE demands
     this.codeChallenge = codeChallengeS256(this.#verifier);
   }
 
-  /** The Globus Auth authorize URL for this flow, with every Globus parameter given. */
-  authorizeUrl(params: AuthorizeUrlParams = {}): string {
+  /**
+   * The Globus Auth authorize URL for this flow, with every Globus parameter given; the
+   * `queryParams` are added last, as given.
+   */
+  authorizeUrl(params: GetAuthorizeUrlOptions = {}): string {
     const url = new URL("v2/oauth2/authorize", this.client.baseUrl);
     const query: Record<string, string | undefined> = {
       client_id: this.client.clientId,
@@ -130,7 +177,7 @@ export class AuthorizationCodeFlow {
       session_required_mfa: params.session_required_mfa === true ? "true" : undefined,
       prompt: params.prompt || undefined,
     };
-    for (const [key, value] of Object.entries(query)) {
+    for (const [key, value] of Object.entries({ ...query, ...params.queryParams })) {
       if (value !== undefined && value !== "") url.searchParams.set(key, value);
     }
     return url.toString();
@@ -164,8 +211,10 @@ export class AuthorizationCodeFlow {
 
 /**
  * What native and confidential login clients share: starting an authorization-code flow,
- * refreshing and revoking tokens, and Globus Auth's OpenID configuration. Every call goes
- * through the SDK's transport (retries, timeouts, typed `AuthAPIError`s).
+ * refreshing and revoking tokens, and Globus Auth's OpenID configuration and keys. Every
+ * call goes through the SDK's transport (retries, timeouts, typed `AuthAPIError`s). The
+ * methods carry the Python SDK's names (`oauth2RefreshToken`, ...); the shorter names
+ * (`refreshToken`, ...) are aliases of them.
  */
 export abstract class BaseLoginClient {
   readonly clientId: string;
@@ -174,6 +223,7 @@ export abstract class BaseLoginClient {
   readonly baseUrl: string;
   readonly transport: Transport;
   readonly #now: () => number;
+  #flow: AuthorizationCodeFlow | undefined;
   #idTokenDecoder: IDTokenDecoder | undefined;
 
   constructor(clientId: string, options: LoginClientOptions = {}) {
@@ -190,6 +240,14 @@ export abstract class BaseLoginClient {
     this.baseUrl = this.transport.baseUrl;
     this.#now = options.now ?? (() => Date.now() / 1000);
     this.#idTokenDecoder = options.idTokenDecoder;
+  }
+
+  /**
+   * The flow the last `oauth2StartFlow` (or `startFlow`) began, which
+   * `oauth2GetAuthorizeUrl` and `oauth2ExchangeCodeForTokens` continue.
+   */
+  get currentOauth2FlowManager(): AuthorizationCodeFlow | undefined {
+    return this.#flow;
   }
 
   /** The client's clock in epoch seconds. */
@@ -219,15 +277,40 @@ export abstract class BaseLoginClient {
     return `${this.baseUrl}v2/web/auth-code`;
   }
 
-  /** Starts an authorization-code flow (PKCE S256 always, random `state`). */
+  /**
+   * Starts an authorization-code flow (PKCE S256 always, random `state` unless given) and
+   * makes it the client's current flow. `oauth2StartFlow` takes the same, positionally.
+   */
   startFlow(options: StartFlowOptions): AuthorizationCodeFlow {
     if (!options || typeof options !== "object") {
       throw new GlobusSDKUsageError("startFlow needs an options object with requestedScopes.");
     }
-    return new AuthorizationCodeFlow(this, {
+    const flow = new AuthorizationCodeFlow(this, {
       ...options,
       redirectUri: options.redirectUri ?? this.defaultRedirectUri(),
     });
+    this.#flow = flow;
+    return flow;
+  }
+
+  #currentFlow(what: string): AuthorizationCodeFlow {
+    if (!this.#flow) {
+      throw new GlobusSDKUsageError(`${what} needs a flow: call oauth2StartFlow() first.`);
+    }
+    return this.#flow;
+  }
+
+  /** The authorize URL of the current flow (see {@link AuthorizationCodeFlow.authorizeUrl}). */
+  oauth2GetAuthorizeUrl(options: GetAuthorizeUrlOptions = {}): string {
+    return this.#currentFlow("oauth2GetAuthorizeUrl").authorizeUrl(options);
+  }
+
+  /** Exchanges the current flow's authorization code for tokens. */
+  oauth2ExchangeCodeForTokens(
+    authCode: string,
+    options: CallOptions = {},
+  ): Promise<OAuthTokenResponse> {
+    return this.#currentFlow("oauth2ExchangeCodeForTokens").exchangeCode(authCode, options);
   }
 
   /** Adds the client's credentials to a token-family call (form field or HTTP Basic). */
@@ -240,7 +323,7 @@ export abstract class BaseLoginClient {
   protected async authPost<T = unknown>(
     path: string,
     form: Record<string, string | undefined>,
-    options: CallOptions & { retrySafe?: boolean },
+    options: CallOptions & { retrySafe?: boolean; query?: Record<string, QueryValue> },
   ): Promise<T> {
     const auth = this.clientAuthentication(form);
     const response = await this.transport.request<T>({
@@ -252,23 +335,44 @@ export abstract class BaseLoginClient {
       retrySafe: options.retrySafe ?? false,
       signal: options.signal,
       timeout: options.timeout,
+      ...(options.query ? { query: options.query } : {}),
     });
     return response.data;
   }
 
   /**
-   * Any call to Globus Auth's token endpoint. Prefer the specific methods; this one is
-   * public for flows the SDK has no method for.
+   * POSTs a JSON document to the Auth API as this client: with its secret (HTTP Basic)
+   * for a confidential client, without credentials for a native one.
+   */
+  protected async apiPost<T>(path: string, body: unknown, options: OperationOptions): Promise<T> {
+    const { headers } = this.clientAuthentication({});
+    const response = await this.transport.request<T>({
+      method: "POST",
+      path,
+      body,
+      headers: { ...options.headers, ...headers },
+      authorizer: null,
+      signal: options.signal,
+      timeout: options.timeout,
+      ...(options.queryParams ? { query: options.queryParams } : {}),
+    });
+    return response.data;
+  }
+
+  /**
+   * Any call to Globus Auth's token endpoint: `form` plus `bodyParams`. Prefer the specific
+   * methods; this one is public for flows the SDK has no method for.
    */
   async oauth2Token(
     form: Record<string, string | undefined>,
-    options: CallOptions & { retrySafe?: boolean } = {},
+    options: CallOptions & BodyParamsOption & { retrySafe?: boolean } = {},
   ): Promise<OAuthTokenResponse> {
-    const data = await this.authPost("v2/oauth2/token", form, options);
+    const fields = { ...form, ...options.bodyParams };
+    const data = await this.authPost("v2/oauth2/token", fields, options);
     return new OAuthTokenResponse(data, {
       now: this.#now,
       idTokenDecoder: this.idTokenDecoder,
-      isRefreshResponse: form["grant_type"] === "refresh_token",
+      isRefreshResponse: fields["grant_type"] === "refresh_token",
     });
   }
 
@@ -276,31 +380,89 @@ export abstract class BaseLoginClient {
    * Exchanges a refresh token for a new access token. Globus Auth answers `invalid_grant`
    * (an `AuthAPIError`) when the refresh token expired or was revoked.
    */
-  refreshToken(refreshToken: string, options: CallOptions = {}): Promise<OAuthTokenResponse> {
+  oauth2RefreshToken(
+    refreshToken: string,
+    options: CallOptions & BodyParamsOption = {},
+  ): Promise<OAuthTokenResponse> {
     requireString(refreshToken, "refreshToken");
-    return this.oauth2Token({ grant_type: "refresh_token", refresh_token: refreshToken }, options);
+    return this.oauth2Token({ refresh_token: refreshToken, grant_type: "refresh_token" }, options);
   }
 
-  /** Revokes an access or refresh token (revoking a refresh token ends its access tokens too). */
-  async revokeToken(token: string, options: CallOptions = {}): Promise<void> {
+  /** {@link BaseLoginClient.oauth2RefreshToken}. */
+  refreshToken(
+    refreshToken: string,
+    options: CallOptions & BodyParamsOption = {},
+  ): Promise<OAuthTokenResponse> {
+    return this.oauth2RefreshToken(refreshToken, options);
+  }
+
+  /**
+   * Revokes an access or refresh token (revoking a refresh token ends its access tokens
+   * too). Globus Auth answers `{"active": false}`, also for a token it does not know.
+   */
+  async oauth2RevokeToken(
+    token: string,
+    options: CallOptions & BodyParamsOption = {},
+  ): Promise<Record<string, unknown>> {
     requireString(token, "token");
-    await this.authPost("v2/oauth2/token/revoke", { token }, { ...options, retrySafe: true });
+    const data = await this.authPost<Record<string, unknown>>(
+      "v2/oauth2/token/revoke",
+      { token, ...options.bodyParams },
+      { ...options, retrySafe: true },
+    );
+    return data ?? {};
   }
 
-  /** Globus Auth's OpenID configuration (cached by the id_token decoder when it is the default). */
-  getOpenIdConfiguration(): Promise<OpenIdConfiguration> {
-    const decoder = this.idTokenDecoder;
-    if (decoder instanceof IdTokenDecoder) return decoder.getOpenIdConfiguration();
-    return new IdTokenDecoder({
-      clientId: this.clientId,
-      transport: this.transport,
-    }).getOpenIdConfiguration();
+  /** {@link BaseLoginClient.oauth2RevokeToken}. */
+  revokeToken(
+    token: string,
+    options: CallOptions & BodyParamsOption = {},
+  ): Promise<Record<string, unknown>> {
+    return this.oauth2RevokeToken(token, options);
+  }
+
+  /** GETs a public Auth document without credentials. */
+  #publicGet = async (path: string, options: CallOptions): Promise<unknown> => {
+    const response = await this.transport.request({ path, authorizer: null, ...options });
+    return response.data;
+  };
+
+  /** Globus Auth's OpenID configuration (`/.well-known/openid-configuration`). */
+  getOpenidConfiguration(options: CallOptions = {}): Promise<OpenIdConfiguration> {
+    return fetchOpenidConfiguration(this.#publicGet, options);
+  }
+
+  /** {@link BaseLoginClient.getOpenidConfiguration}. */
+  getOpenIdConfiguration(options: CallOptions = {}): Promise<OpenIdConfiguration> {
+    return this.getOpenidConfiguration(options);
+  }
+
+  /**
+   * Globus Auth's signing keys (from the configuration's `jwks_uri`; the configuration is
+   * fetched when not given). With `asPem: true`, the first key as a `KeyObject`.
+   */
+  getJwk(
+    openidConfiguration?: OpenIdConfiguration,
+    options?: GetJwkOptions & { asPem?: false },
+  ): Promise<JsonWebKeySetDocument>;
+  getJwk(
+    openidConfiguration: OpenIdConfiguration | undefined,
+    options: GetJwkOptions & { asPem: true },
+  ): Promise<KeyObject>;
+  getJwk(
+    openidConfiguration?: OpenIdConfiguration,
+    options: GetJwkOptions = {},
+  ): Promise<JsonWebKeySetDocument | KeyObject> {
+    return fetchJwk(this.#publicGet, openidConfiguration, options);
   }
 
   toString(): string {
     return `${this.constructor.name}(${this.clientId}, ${this.baseUrl})`;
   }
 }
+
+/** Options of `NativeAppAuthClient.oauth2StartFlow`, besides the scopes. */
+export type NativeStartFlowOptions = Omit<StartFlowOptions, "requestedScopes">;
 
 /**
  * A login client for a native app (a CLI, a desktop or a notebook tool): no secret, so
@@ -310,12 +472,61 @@ export class NativeAppAuthClient extends BaseLoginClient {
   protected clientAuthentication(form: Record<string, string | undefined>) {
     return { form: { ...form, client_id: this.clientId }, headers: {} };
   }
+
+  /**
+   * Starts a native-app flow for `requestedScopes` (the redirect defaults to Globus's
+   * auth-code page) and makes it the current flow.
+   */
+  oauth2StartFlow(
+    requestedScopes: ScopeLike,
+    options: NativeStartFlowOptions = {},
+  ): AuthorizationCodeFlow {
+    return this.startFlow({ ...options, requestedScopes });
+  }
+
+  /**
+   * Creates an instance of a native app template: a confidential client of its own, whose
+   * first credential comes in the answer (`included.client_credential`, its only sight of
+   * the secret). Sent without credentials, as Globus Auth expects.
+   */
+  createNativeAppInstance(
+    templateId: string,
+    name: string,
+    options: OperationOptions = {},
+  ): Promise<NativeAppInstance> {
+    const body = {
+      client: {
+        name: requireString(name, "name"),
+        template_id: requireString(templateId, "templateId"),
+      },
+    };
+    return this.apiPost<NativeAppInstance>("v2/api/clients", body, options).then((instance) => {
+      if (instance?.included?.client_credential) hideSecret(instance.included.client_credential);
+      return instance;
+    });
+  }
+}
+
+/** Options of `ConfidentialAppAuthClient.oauth2StartFlow`, besides redirect and scopes. */
+export type ConfidentialStartFlowOptions = Omit<
+  StartFlowOptions,
+  "requestedScopes" | "redirectUri"
+>;
+
+/** Options of `ConfidentialAppAuthClient.oauth2GetDependentTokens`. */
+export interface DependentTokenOptions extends CallOptions {
+  /** Ask for refresh tokens with the dependent tokens (`access_type=offline`). */
+  refreshTokens?: boolean;
+  /** Only these dependent scopes (default: every one consented under the token's scope). */
+  scope?: string | Iterable<string>;
+  /** Further form fields, sent as given. */
+  additionalParams?: Record<string, string | undefined>;
 }
 
 /**
  * A login client for a confidential app (a service with a client secret): authenticates
- * with HTTP Basic, and can also run client credentials, the dependent token grant and
- * token introspection.
+ * with HTTP Basic, and can also run client credentials, the dependent token grant, token
+ * introspection and child-client creation.
  */
 export class ConfidentialAppAuthClient extends BaseLoginClient {
   readonly #basic: string;
@@ -336,14 +547,23 @@ export class ConfidentialAppAuthClient extends BaseLoginClient {
     return { form, headers: { Authorization: this.#basic } };
   }
 
+  /** Starts an authorization-code flow back to `redirectUri` and makes it the current flow. */
+  oauth2StartFlow(
+    redirectUri: string,
+    requestedScopes: ScopeLike,
+    options: ConfidentialStartFlowOptions = {},
+  ): AuthorizationCodeFlow {
+    return this.startFlow({ ...options, redirectUri, requestedScopes });
+  }
+
   /** Gets tokens for the client's own identity (client credentials grant). */
-  clientCredentialsTokens(
-    scopes: ScopeLike,
+  oauth2ClientCredentialsTokens(
+    requestedScopes: ScopeLike,
     options: CallOptions = {},
   ): Promise<OAuthTokenResponse> {
-    const scope = scopesToString(scopes);
+    const scope = scopesToString(requestedScopes);
     if (scope.trim() === "") {
-      throw new GlobusSDKUsageError("clientCredentialsTokens needs at least one scope.");
+      throw new GlobusSDKUsageError("The client credentials grant needs at least one scope.");
     }
     // Asking again for client-credential tokens has no side effect, so resending is safe.
     return this.oauth2Token(
@@ -352,33 +572,65 @@ export class ConfidentialAppAuthClient extends BaseLoginClient {
     );
   }
 
+  /** {@link ConfidentialAppAuthClient.oauth2ClientCredentialsTokens}. */
+  clientCredentialsTokens(
+    scopes: ScopeLike,
+    options: CallOptions = {},
+  ): Promise<OAuthTokenResponse> {
+    return this.oauth2ClientCredentialsTokens(scopes, options);
+  }
+
   /**
    * Exchanges a token sent to this service for tokens to call other services on the user's
    * behalf (Globus's dependent token grant).
    */
-  async dependentTokens(
+  async oauth2GetDependentTokens(
     token: string,
-    options: CallOptions & { scopes?: ScopeLike; refreshTokens?: boolean } = {},
+    options: DependentTokenOptions = {},
   ): Promise<OAuthDependentTokenResponse> {
     requireString(token, "token");
-    const scope = options.scopes === undefined ? undefined : scopesToString(options.scopes);
+    const scope =
+      options.scope === undefined
+        ? undefined
+        : typeof options.scope === "string"
+          ? options.scope
+          : [...options.scope].join(" ");
     const data = await this.authPost(
       "v2/oauth2/token",
       {
         grant_type: DEPENDENT_TOKEN_GRANT_TYPE,
         token,
-        scope: scope || undefined,
         access_type: options.refreshTokens ? "offline" : undefined,
+        scope: scope || undefined,
+        ...options.additionalParams,
       },
       options,
     );
     return new OAuthDependentTokenResponse(data, { now: () => this.now() });
   }
 
-  /** Asks Globus Auth about a token (`active`, `scope`, `sub`, ...). `include` e.g. `"identity_set"`. */
+  /** {@link ConfidentialAppAuthClient.oauth2GetDependentTokens}, with `scopes` as Scope objects. */
+  dependentTokens(
+    token: string,
+    options: CallOptions & { scopes?: ScopeLike; refreshTokens?: boolean } = {},
+  ): Promise<OAuthDependentTokenResponse> {
+    const { scopes, ...rest } = options;
+    return this.oauth2GetDependentTokens(token, {
+      ...rest,
+      ...(scopes === undefined ? {} : { scope: scopesToString(scopes) }),
+    });
+  }
+
+  /**
+   * Asks Globus Auth about a token (`active`, `scope`, `sub`, ...). `include` e.g.
+   * `"identity_set"`; `queryParams` are sent in the query, as Python's `query_params`.
+   */
   async oauth2TokenIntrospect(
     token: string,
-    options: CallOptions & { include?: string | readonly string[] } = {},
+    options: CallOptions & {
+      include?: string | readonly string[];
+      queryParams?: Record<string, QueryValue>;
+    } = {},
   ): Promise<Record<string, unknown>> {
     requireString(token, "token");
     const include =
@@ -386,7 +638,23 @@ export class ConfidentialAppAuthClient extends BaseLoginClient {
     return this.authPost<Record<string, unknown>>(
       "v2/oauth2/token/introspect",
       { token, include: include || undefined },
-      { ...options, retrySafe: true },
+      {
+        ...options,
+        retrySafe: true,
+        ...(options.queryParams ? { query: options.queryParams } : {}),
+      },
     );
+  }
+
+  /**
+   * Creates a client whose parent is this one (in the same project), authenticated with
+   * this client's secret: exactly one of `publicClient` and `clientType`.
+   */
+  createChildClient(
+    name: string,
+    options: CreateClientOptions,
+  ): Promise<Wrapped<"client", ClientRecord>> {
+    const body = clientCreationBody(requireString(name, "name"), options ?? {});
+    return this.apiPost("v2/api/clients", { client: body }, options ?? {});
   }
 }

@@ -5,6 +5,10 @@
 import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
 import { appendFileSync } from "node:fs";
 import { KNOWN_SCOPES } from "../scopes/known.ts";
+import { authErrorBody, authErrorFormat, isoTime, UUID } from "./auth/common.ts";
+import { registerDeveloperApi } from "./auth/developer.ts";
+import { type IdentityProvider, identityProviders, providerOf } from "./auth/identity-providers.ts";
+import { AuthRegistry, type RegisteredClient } from "./auth/registry.ts";
 import { authCodePage, consentPage, errorPage } from "./html.ts";
 import {
   parseScopeString,
@@ -20,7 +24,6 @@ import {
   type EmulatorRequest,
   type EmulatorSeed,
   type ErrorBodyFormatter,
-  type SeedClient,
   type SeedIdentity,
   type ServiceRouter,
 } from "./types.ts";
@@ -33,6 +36,10 @@ const AUTH_RS = "auth.globus.org";
 const SESSION_COOKIE = "globus_emulator_session";
 const DEPENDENT_GRANT = "urn:globus:auth:grant_type:dependent_token";
 const GLOBUS_AUTH_CODE_PAGE = "https://auth.globus.org/v2/web/auth-code";
+/** The provider a client's own identity (`<id>@clients.auth.globus.org`) comes from. */
+const CLIENT_IDENTITY_PROVIDER = "ad5c1e2b-6f1a-4ad4-8c1d-6b3b2a0e9c11";
+
+export { authErrorFormat };
 
 /** What the auth service needs from the emulator core. */
 export interface AuthCore {
@@ -98,7 +105,7 @@ interface RefreshRecord {
 }
 
 interface PendingAuthorization {
-  client: SeedClient;
+  client: RegisteredClient;
   redirectUri: string;
   /** The redirect_uri exactly as sent (undefined when omitted), for the token call's check. */
   sentRedirectUri: string | undefined;
@@ -155,21 +162,6 @@ export interface AutoApproval {
   remaining: number | undefined;
 }
 
-/** Globus Auth's error body (`errors` list plus OAuth-style `error`). */
-export const authErrorFormat: ErrorBodyFormatter = (status, code, message) => ({
-  errors: [
-    {
-      status: String(status),
-      id: randomBytes(16).toString("hex"),
-      code,
-      detail: message,
-      title: status === 401 ? "Unauthorized" : status === 403 ? "Forbidden" : "Error",
-    },
-  ],
-  error_description: status === 401 ? "Unauthorized" : status === 403 ? "Forbidden" : message,
-  error: code.toLowerCase(),
-});
-
 function oauthError(status: number, error: string, description: string): EmulatorHttpError {
   const headers: Record<string, string> =
     status === 401 ? { "WWW-Authenticate": 'Basic realm="Globus Auth"' } : {};
@@ -194,14 +186,28 @@ function newIssuedToken(): string {
   return token;
 }
 
+/** The id and secret of an HTTP Basic `Authorization` header, if it is one. */
+function basicCredentials(
+  header: string | undefined,
+): { id: string; secret: string } | "malformed" | undefined {
+  if (!header || !/^basic\s+/i.test(header)) return undefined;
+  const decoded = Buffer.from(header.replace(/^basic\s+/i, ""), "base64").toString("utf8");
+  const colon = decoded.indexOf(":");
+  if (colon < 0) return "malformed";
+  try {
+    return {
+      id: decodeURIComponent(decoded.slice(0, colon)),
+      secret: decodeURIComponent(decoded.slice(colon + 1)),
+    };
+  } catch {
+    return "malformed";
+  }
+}
+
 function safeEqual(a: string, b: string): boolean {
   const left = Buffer.from(a);
   const right = Buffer.from(b);
   return left.length === right.length && timingSafeEqual(left, right);
-}
-
-function isoTime(seconds: number): string {
-  return new Date(seconds * 1000).toISOString().replace("Z", "+00:00");
 }
 
 function isLoopback(uri: string): boolean {
@@ -225,13 +231,12 @@ function splitList(value: string | null): string[] {
     : [];
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 /** All of Globus Auth's mutable state and its HTTP routes. */
 export class AuthService {
   readonly keys: SigningKeys;
   readonly #core: AuthCore;
-  readonly #clients = new Map<string, SeedClient>();
+  readonly #registry: AuthRegistry;
+  readonly #providers: IdentityProvider[];
   readonly #identities = new Map<string, SeedIdentity>();
   readonly #identitiesByUsername = new Map<string, SeedIdentity>();
   readonly #accounts = new Map<string, SeedIdentity[]>();
@@ -242,7 +247,6 @@ export class AuthService {
   readonly #sessions = new Map<string, Session>();
   readonly #forests = new Map<string, ConsentNode[]>();
   readonly #consentsByIdentity = new Map<string, ConsentNode[]>();
-  readonly #scopeIds = new Map<string, string>();
   readonly #infoRecords = new WeakMap<AccessTokenInfo, AccessRecord>();
   readonly #mfaResources = new Set<string>();
   #nextConsentId = 100000;
@@ -251,7 +255,11 @@ export class AuthService {
   constructor(core: AuthCore, keys: SigningKeys = new SigningKeys()) {
     this.#core = core;
     this.keys = keys;
-    for (const client of core.seed.clients) this.#clients.set(client.id, client);
+    this.#registry = new AuthRegistry(
+      { now: () => core.now(), newId: () => core.newId(), newSecret: newIssuedToken },
+      core.seed.clients,
+    );
+    this.#providers = identityProviders(core.seed.identities);
     for (const identity of core.seed.identities) {
       this.#identities.set(identity.id, identity);
       this.#identitiesByUsername.set(identity.username.toLowerCase(), identity);
@@ -454,15 +462,6 @@ export class AuthService {
 
   // ----- consents -----
 
-  #scopeId(scope: string): string {
-    let id = this.#scopeIds.get(scope);
-    if (!id) {
-      id = this.#core.newId();
-      this.#scopeIds.set(scope, id);
-    }
-    return id;
-  }
-
   #mergeConsents(
     siblings: ConsentNode[],
     nodes: readonly ScopeNode[],
@@ -479,7 +478,7 @@ export class AuthService {
         consent = {
           id,
           scopeName: node.scope,
-          scopeId: this.#scopeId(node.scope),
+          scopeId: this.#registry.scopeIdOf(node.scope),
           client,
           effectiveIdentity: identityId,
           dependencyPath: [...parentPath, id],
@@ -515,7 +514,31 @@ export class AuthService {
     const key = `${identityId}|${clientId}`;
     const roots = this.#forests.get(key) ?? [];
     this.#forests.set(key, roots);
-    return this.#mergeConsents(roots, nodes, identityId, clientId, []);
+    return this.#mergeConsents(roots, this.#withDependents(nodes), identityId, clientId, []);
+  }
+
+  /**
+   * The requested scopes with the dependent scopes their registered scopes bring along:
+   * consent to a scope is consent to its required dependent scopes (optional ones only
+   * when the request names them), all the way down.
+   */
+  #withDependents(nodes: readonly ScopeNode[], seen: ReadonlySet<string> = new Set()): ScopeNode[] {
+    return nodes.map((node) => {
+      const children = [...node.children];
+      // a scope among its own ancestors would recurse forever
+      if (!seen.has(node.scope)) {
+        for (const dependent of this.#registry.dependentsOf(node.scope)) {
+          if (dependent.optional || children.some((child) => child.scope === dependent.scope))
+            continue;
+          children.push({ scope: dependent.scope, optional: false, children: [] });
+        }
+      }
+      const below = new Set([...seen, node.scope]);
+      return {
+        ...node,
+        children: seen.has(node.scope) ? children : this.#withDependents(children, below),
+      };
+    });
   }
 
   // ----- token issuing -----
@@ -536,7 +559,7 @@ export class AuthService {
     }
     const check = (list: ScopeNode[]) => {
       for (const node of list) {
-        if (!resourceServerOf(node.scope)) {
+        if (!this.#registry.isGrantable(node.scope)) {
           throw oauthError(400, "invalid_scope", `Unknown scope: ${node.scope}`);
         }
         check(node.children);
@@ -629,14 +652,14 @@ export class AuthService {
       const entry: Record<string, unknown> = {
         sub: member.id,
         username: member.username,
-        identity_provider: member.identity_provider ?? null,
-        identity_provider_display_name: member.identity_provider ? "Emulated IdP" : null,
+        identity_provider: providerOf(member),
+        identity_provider_display_name: this.#providerName(member),
         organization: member.organization ?? null,
         name: member.name,
         email: member.email,
       };
-      const auth = session?.authentications.get(member.id);
-      if (auth) entry.last_authentication = auth.authTime;
+      // as Globus does, null for a linked identity that has not authenticated in the session
+      entry.last_authentication = session?.authentications.get(member.id)?.authTime ?? null;
       return entry;
     };
     const claims: Record<string, unknown> = {
@@ -649,7 +672,7 @@ export class AuthService {
     };
     if (identity) {
       claims.identity_set = this.identitySet(identity.id).map(describe);
-      Object.assign(claims, profileClaims(identity, scopes));
+      Object.assign(claims, profileClaims(identity, scopes, this.#providerName(identity)));
       const auth = session?.authentications.get(identity.id);
       if (auth) {
         claims.last_authentication = auth.authTime;
@@ -681,35 +704,50 @@ export class AuthService {
   // ----- client authentication -----
 
   /** Authenticates the caller of a token-family endpoint. */
-  #client(request: EmulatorRequest, form: URLSearchParams, requireSecret: boolean): SeedClient {
-    const header = request.headers.authorization;
-    let id: string | null = null;
-    let secret: string | null = null;
-    if (header && /^basic\s+/i.test(header)) {
-      const decoded = Buffer.from(header.replace(/^basic\s+/i, ""), "base64").toString("utf8");
-      const colon = decoded.indexOf(":");
-      if (colon < 0) throw oauthError(401, "invalid_client", "Malformed HTTP Basic credentials");
-      try {
-        id = decodeURIComponent(decoded.slice(0, colon));
-        secret = decodeURIComponent(decoded.slice(colon + 1));
-      } catch {
-        throw oauthError(401, "invalid_client", "Malformed HTTP Basic credentials");
-      }
-    } else {
-      id = form.get("client_id");
-      secret = form.get("client_secret");
+  #client(
+    request: EmulatorRequest,
+    form: URLSearchParams,
+    requireSecret: boolean,
+  ): RegisteredClient {
+    const basic = basicCredentials(request.headers.authorization);
+    if (basic === "malformed") {
+      throw oauthError(401, "invalid_client", "Malformed HTTP Basic credentials");
     }
+    const id = basic ? basic.id : form.get("client_id");
+    const secret = basic ? basic.secret : form.get("client_secret");
     if (!id) throw oauthError(401, "invalid_client", "Client authentication is required");
-    const client = this.#clients.get(id);
+    const client = this.#registry.client(id);
     if (!client) throw oauthError(401, "invalid_client", "Unknown client");
     this.#core.noteClient(request, client.id);
     if (client.type === "confidential") {
-      if (!secret || !client.secret || !safeEqual(secret, client.secret)) {
+      if (!secret || !this.#registry.verifySecret(client, secret)) {
         throw oauthError(401, "invalid_client", "Client authentication failed");
       }
     } else if (requireSecret) {
       throw oauthError(401, "invalid_client", "This call requires a confidential client");
     }
+    return client;
+  }
+
+  /** The confidential client of an HTTP Basic header on an Auth API call, in Auth's format. */
+  #basicApiClient(request: EmulatorRequest): RegisteredClient | undefined {
+    const basic = basicCredentials(request.headers.authorization);
+    if (basic === undefined) return undefined;
+    const known = basic === "malformed" ? undefined : this.#registry.client(basic.id);
+    const client =
+      known?.type === "confidential" &&
+      basic !== "malformed" &&
+      this.#registry.verifySecret(known, basic.secret)
+        ? known
+        : undefined;
+    if (!client) {
+      throw new EmulatorHttpError(
+        401,
+        authErrorBody(401, "UNAUTHORIZED", "Client authentication failed"),
+        { "WWW-Authenticate": 'Basic realm="Globus Auth"' },
+      );
+    }
+    this.#core.noteClient(request, client.id);
     return client;
   }
 
@@ -730,9 +768,18 @@ export class AuthService {
     router.route("GET", "/v2/oauth2/userinfo", (request) => this.#userinfo(request));
     router.route("POST", "/v2/oauth2/userinfo", (request) => this.#userinfo(request));
     router.route("GET", "/v2/api/identities", (request) => this.#identitiesRoute(request));
+    router.route("GET", "/v2/api/identities/:id", (request) => this.#identityRoute(request));
     router.route("GET", "/v2/api/identities/:id/consents", (request) =>
       this.#consentsRoute(request),
     );
+    registerDeveloperApi(router, {
+      registry: this.#registry,
+      authenticate: (request, anyOfScopes) => this.#authAuthenticate(request, anyOfScopes),
+      basicClient: (request) => this.#basicApiClient(request),
+      callerIds: (info) => this.#callerIds(info),
+      identityRecord: (id) => this.#identityRecord(id),
+      identityProviders: () => this.#providers,
+    });
     router.route("GET", "/jwk.json", async () => ({ body: await this.keys.jwks() }));
     router.route("GET", "/.well-known/openid-configuration", () => ({ body: this.#discovery() }));
   }
@@ -745,20 +792,13 @@ export class AuthService {
       token_endpoint: `${base}v2/oauth2/token`,
       userinfo_endpoint: `${base}v2/oauth2/userinfo`,
       revocation_endpoint: `${base}v2/oauth2/token/revoke`,
-      introspection_endpoint: `${base}v2/oauth2/token/introspect`,
       jwks_uri: `${base}jwk.json`,
+      // Globus also lists the implicit response types, which the emulator does not serve.
       response_types_supported: ["code"],
-      grant_types_supported: [
-        "authorization_code",
-        "refresh_token",
-        "client_credentials",
-        DEPENDENT_GRANT,
-      ],
       subject_types_supported: ["public"],
       id_token_signing_alg_values_supported: ["RS256"],
       scopes_supported: ["openid", "email", "profile"],
-      token_endpoint_auth_methods_supported: ["client_secret_basic", "client_secret_post", "none"],
-      code_challenge_methods_supported: ["S256"],
+      token_endpoint_auth_methods_supported: ["client_secret_basic"],
       claims_supported: [
         "at_hash",
         "aud",
@@ -778,7 +818,7 @@ export class AuthService {
     };
   }
 
-  #redirectAllowed(client: SeedClient, uri: string): boolean {
+  #redirectAllowed(client: RegisteredClient, uri: string): boolean {
     if (client.redirectUris?.includes(uri)) return true;
     if (client.allowLoopbackRedirects && isLoopback(uri)) return true;
     if (client.type === "native") {
@@ -806,7 +846,7 @@ export class AuthService {
   #authorize(request: EmulatorRequest): EmulatorReply {
     const query = request.query;
     const clientId = query.get("client_id");
-    const client = clientId ? this.#clients.get(clientId) : undefined;
+    const client = clientId ? this.#registry.client(clientId) : undefined;
     if (!client) {
       return {
         status: 400,
@@ -1145,7 +1185,7 @@ export class AuthService {
     form: URLSearchParams,
   ): Promise<EmulatorReply> {
     const client = this.#client(request, form, false);
-    if (client.type !== "confidential") {
+    if (!this.#registry.mayUseGrant(client, "client_credentials")) {
       throw oauthError(
         400,
         "unauthorized_client",
@@ -1167,6 +1207,13 @@ export class AuthService {
 
   #dependentGrant(request: EmulatorRequest, form: URLSearchParams): EmulatorReply {
     const client = this.#client(request, form, true);
+    if (!this.#registry.mayUseGrant(client, DEPENDENT_GRANT)) {
+      throw oauthError(
+        400,
+        "unauthorized_client",
+        "This client may not use the dependent token grant",
+      );
+    }
     const token = form.get("token");
     if (!token) throw oauthError(400, "invalid_request", "token is required");
     const parent = this.#activeRecord(token);
@@ -1251,7 +1298,7 @@ export class AuthService {
             acr: null,
             amr: auth.mfa ? ["mfa"] : null,
             auth_time: auth.authTime,
-            idp: this.#identities.get(id)?.identity_provider ?? null,
+            idp: this.#identities.has(id) ? providerOf(this.#identities.get(id)!) : null,
             custom_claims: {},
           };
         }
@@ -1268,10 +1315,43 @@ export class AuthService {
       name: identity.name,
       email: identity.email,
       organization: identity.organization ?? null,
-      identity_provider: identity.identity_provider ?? null,
+      identity_provider: providerOf(identity),
       identity_type: "login",
       status: "used",
     };
+  }
+
+  /** The name an identity's provider is shown by (userinfo, id_tokens). */
+  #providerName(identity: SeedIdentity): string | null {
+    const id = providerOf(identity);
+    return this.#providers.find((provider) => provider.id === id)?.name ?? null;
+  }
+
+  /**
+   * The record of an identity: a seeded identity's, or a client's own identity (which
+   * client-credentials tokens act as, and which may administer projects).
+   */
+  #identityRecord(id: string): Record<string, unknown> | undefined {
+    const identity = this.#identities.get(id.toLowerCase()) ?? this.#identities.get(id);
+    if (identity) return this.#identityJson(identity);
+    const client = this.#registry.client(id.toLowerCase());
+    if (!client) return undefined;
+    return {
+      id: client.id,
+      username: `${client.id}@clients.auth.globus.org`,
+      name: client.name,
+      email: null,
+      organization: null,
+      identity_provider: CLIENT_IDENTITY_PROVIDER,
+      identity_type: "client",
+      status: "used",
+    };
+  }
+
+  /** The identities a token acts as: the user's identity set, or the client itself. */
+  #callerIds(info: AccessTokenInfo): string[] {
+    const set = this.identitySet(info.identityId).map((identity) => identity.id);
+    return set.length > 0 ? set : [info.identityId];
   }
 
   #userinfo(request: EmulatorRequest): EmulatorReply {
@@ -1293,12 +1373,12 @@ export class AuthService {
         name: member.name,
         email: member.email,
         organization: member.organization ?? null,
-        identity_provider: member.identity_provider ?? null,
-        identity_provider_display_name: member.identity_provider ? "Emulated IdP" : null,
+        identity_provider: providerOf(member),
+        identity_provider_display_name: this.#providerName(member),
         last_authentication: this.#sessionAuthTime(info, member.id),
       })),
     };
-    Object.assign(body, profileClaims(identity, scopes));
+    Object.assign(body, profileClaims(identity, scopes, this.#providerName(identity)));
     return { body };
   }
 
@@ -1313,12 +1393,18 @@ export class AuthService {
     try {
       return this.authenticate(request, AUTH_RS, { anyOfScopes, format: authErrorFormat });
     } catch (error) {
-      // Globus Auth says UNAUTHORIZED / FORBIDDEN with its fixed detail text.
+      // Globus Auth says UNAUTHORIZED / FORBIDDEN with a fixed text; as recorded, its 403
+      // here is worded as an authentication failure too.
       if (error instanceof EmulatorHttpError) {
         const code = error.status === 401 ? "UNAUTHORIZED" : "FORBIDDEN";
+        const wording = {
+          title: "Unauthorized",
+          description: "Unauthorized",
+          error: "unauthorized",
+        };
         throw new EmulatorHttpError(
           error.status,
-          authErrorFormat(error.status, code, "Call must be authenticated"),
+          authErrorBody(error.status, code, "Call must be authenticated", wording),
           error.headers,
         );
       }
@@ -1355,10 +1441,27 @@ export class AuthService {
     };
   }
 
+  /** One identity by id (the JavaScript SDK's `identities.get`). */
+  #identityRoute(request: EmulatorRequest): EmulatorReply {
+    this.#authAuthenticate(request, []);
+    const id = request.params.id ?? "";
+    const identity = UUID.test(id)
+      ? (this.#identities.get(id.toLowerCase()) ?? this.#identities.get(id))
+      : undefined;
+    if (!identity) {
+      throw new EmulatorHttpError(
+        404,
+        authErrorFormat(404, "NOT_FOUND", `No identity with id ${id}`),
+      );
+    }
+    return { body: { identity: this.#identityJson(identity) } };
+  }
+
   #consentsRoute(request: EmulatorRequest): EmulatorReply {
     // As Globus Auth: any Auth token sees the consents rooted at its own client; all of an
     // identity's consents (`all=true`) need view_consents.
-    const all = request.query.get("all") === "true";
+    // the Python SDK sends Python's spelling of booleans ("True", "False")
+    const all = /^(true|1)$/i.test(request.query.get("all") ?? "");
     const info = this.#authAuthenticate(
       request,
       all ? [KNOWN_SCOPES.auth.scopes.view_consents] : [],
@@ -1405,14 +1508,15 @@ export class AuthService {
 function profileClaims(
   identity: SeedIdentity,
   scopes: ReadonlySet<string>,
+  providerName: string | null,
 ): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   if (scopes.has("profile")) {
     out["preferred_username"] = identity.username;
     out["name"] = identity.name;
     out["organization"] = identity.organization ?? null;
-    out["identity_provider"] = identity.identity_provider ?? null;
-    out["identity_provider_display_name"] = identity.identity_provider ? "Emulated IdP" : null;
+    out["identity_provider"] = providerOf(identity);
+    out["identity_provider_display_name"] = providerName;
   }
   if (scopes.has("email")) out["email"] = identity.email;
   return out;

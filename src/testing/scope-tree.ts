@@ -64,7 +64,8 @@ const URL_ID_RESOURCE_SERVERS = new Map<string, string>([
   ["facd7ccc-c5f4-42aa-916b-a0e270e2c2a9", KNOWN_SCOPES.compute.resourceServer],
 ]);
 
-const URL_SCOPE = /^https:\/\/auth\.globus\.org\/scopes\/([^/\s]+)\/([^/\s]+)$/;
+/** A client-owned scope, `https://auth.globus.org/scopes/<client id>/<suffix>`. */
+export const URL_SCOPE = /^https:\/\/auth\.globus\.org\/scopes\/([^/\s]+)\/([^/\s]+)$/;
 const URN_SCOPE = /^urn:globus:auth:scope:([^:\s]+):([^\s]+)$/;
 
 /**

@@ -672,9 +672,10 @@ describe("GCS", () => {
 });
 
 describe("Auth", () => {
-  test("AuthClient from services is src/auth's; AuthServiceClient works with an authorizer", async () => {
+  test("AuthClient from services is src/auth's (AuthServiceClient is its deprecated alias), with an authorizer", async () => {
     assert.equal(AuthClient, AuthClientFromAuth);
-    const auth = new AuthServiceClient(opts(K.auth.resourceServer, emulator.urls.auth));
+    assert.equal(AuthServiceClient, AuthClient);
+    const auth = new AuthClient(opts(K.auth.resourceServer, emulator.urls.auth));
     const me = await auth.userinfo();
     assert.equal(me.sub, ALICE_IDENTITY_ID);
     const ids = await auth.getIdentities({ ids: [BOB_IDENTITY_ID] });

@@ -1,6 +1,6 @@
 /**
- * Globus Auth as a service. `AuthClient` (owned by `src/auth/`) is the plain resource-server
- * client; `AuthServiceClient` is the same calls bound like every other service client.
+ * Globus Auth as a service: {@link AuthClient} (owned by `src/auth/`), and its former
+ * name `AuthServiceClient`, kept as a deprecated alias.
  */
 export { AuthClient, type AuthClientOptions } from "../../auth/index.ts";
 export { AuthServiceClient } from "./client.ts";
