@@ -239,7 +239,10 @@ export function toGares(sources: Iterable<GareSource>): GARE[] {
   const out: GARE[] = [];
   for (const source of sources) {
     try {
-      const data = source instanceof Error && "data" in source ? (source as { data: unknown }).data : undefined;
+      const data =
+        source instanceof Error && "data" in source
+          ? (source as { data: unknown }).data
+          : undefined;
       const errors = isPlainRecord(data) ? data["errors"] : undefined;
       if (Array.isArray(errors)) {
         for (const entry of errors) {

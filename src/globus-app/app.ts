@@ -58,7 +58,11 @@ export interface LogoutReport {
   /** The resource servers whose tokens were removed from storage. */
   removed: string[];
   /** Revocations that failed (the tokens were removed all the same). */
-  revocationFailures: { resourceServer: string; token: "access token" | "refresh token"; error: unknown }[];
+  revocationFailures: {
+    resourceServer: string;
+    token: "access token" | "refresh token";
+    error: unknown;
+  }[];
 }
 
 /** Options of {@link GlobusApp.login}. */
@@ -558,7 +562,11 @@ export abstract class GlobusApp implements AsyncDisposable {
         try {
           await this.loginClient.revokeToken(token);
         } catch (error) {
-          report.revocationFailures.push({ resourceServer: data.resource_server, token: kind, error });
+          report.revocationFailures.push({
+            resourceServer: data.resource_server,
+            token: kind,
+            error,
+          });
         }
       }
       await storage.removeTokenData(data.resource_server);

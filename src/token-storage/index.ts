@@ -20,8 +20,6 @@ export {
   TokenValidationError,
   UnmetScopeRequirementsError,
 } from "./errors.ts";
-export { type FileLockOptions, withFileLock, withFileRefreshLock } from "./file-lock.ts";
-export { InsecureTokenFolderWarning } from "./file-security.ts";
 export {
   type FileSnapshot,
   FileTokenStorage,
@@ -30,6 +28,8 @@ export {
   fileVersion,
   writeFileAtomic,
 } from "./file.ts";
+export { type FileLockOptions, withFileLock, withFileRefreshLock } from "./file-lock.ts";
+export { InsecureTokenFolderWarning } from "./file-security.ts";
 export { JSONTokenStorage, type JSONTokenStorageOptions } from "./json.ts";
 export { MemoryTokenStorage } from "./memory.ts";
 export { defaultGlobusAppTokenPath, type PathEnvironment, slugifyAppName } from "./paths.ts";
