@@ -1,4 +1,4 @@
-import { describeValue, objectArgument } from "../arguments.ts";
+import { describeValue, objectArgument, optionsArgument } from "../arguments.ts";
 import {
   AuthClient,
   type BaseLoginClient,
@@ -52,6 +52,10 @@ export interface GlobusAppOptions {
   scopeRequirements?: Readonly<Record<string, ScopeLike>>;
   config?: GlobusAppConfigInput | GlobusAppConfig;
 }
+
+/** The variables {@link GlobusApp.fromEnvironment} reads. */
+export const CLIENT_ID_VARIABLE = "GLOBUS_CLIENT_ID";
+export const CLIENT_SECRET_VARIABLE = "GLOBUS_CLIENT_SECRET";
 
 /** What {@link GlobusApp.logout} did. */
 export interface LogoutReport {
@@ -246,6 +250,43 @@ export abstract class GlobusApp implements AsyncDisposable {
     for (const [resourceServer, scopes] of Object.entries(options.scopeRequirements ?? {})) {
       this.#scopeRequirements.set(resourceServer, mergeScopes(toScopes(scopes)));
     }
+  }
+
+  /**
+   * An app from the environment, in the spirit of application default credentials:
+   * `GLOBUS_CLIENT_ID` with `GLOBUS_CLIENT_SECRET` gives a {@link ClientApp} (a service
+   * account), `GLOBUS_CLIENT_ID` alone a {@link UserApp}. A missing or half-set pair is a
+   * usage error that names the variables. `options` are passed on (config, scope
+   * requirements); `env` defaults to `process.env`.
+   */
+  static fromEnvironment(
+    appName: string,
+    options: Omit<GlobusAppOptions, "clientId" | "clientSecret" | "loginClient"> & {
+      env?: NodeJS.ProcessEnv;
+    } = {},
+  ): UserApp | ClientApp {
+    const { env = process.env, ...rest } = optionsArgument("GlobusApp.fromEnvironment", options);
+    const present = (name: string) => {
+      const value = env[name];
+      if (value !== undefined && value.trim() === "") {
+        throw new GlobusSDKUsageError(
+          `${name} is set but empty: give it a value, or unset it (GlobusApp.fromEnvironment).`,
+        );
+      }
+      return value?.trim();
+    };
+    const clientId = present(CLIENT_ID_VARIABLE);
+    const clientSecret = present(CLIENT_SECRET_VARIABLE);
+    if (!clientId) {
+      throw new GlobusSDKUsageError(
+        clientSecret
+          ? `${CLIENT_SECRET_VARIABLE} is set but ${CLIENT_ID_VARIABLE} is not: set ${CLIENT_ID_VARIABLE} to the client id the secret belongs to.`
+          : `Set ${CLIENT_ID_VARIABLE} (a native app's client id, for a person's login), and ${CLIENT_SECRET_VARIABLE} with it for a service account. Register clients at https://app.globus.org/settings/developers.`,
+      );
+    }
+    return clientSecret
+      ? new ClientApp(appName, { ...rest, clientId, clientSecret })
+      : new UserApp(appName, { ...rest, clientId });
   }
 
   /** Builds the login client from a client id (and secret). */

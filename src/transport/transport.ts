@@ -136,7 +136,7 @@ export class Transport {
   readonly baseUrl: string;
   readonly authorizer: Authorizer | undefined;
   readonly timeoutMs: number;
-  readonly appName: string | undefined;
+  #appName: string | undefined;
   readonly maxResponseBytes: number;
   readonly #errorClass: APIErrorClass;
   readonly #retry: Required<RetryOptions>;
@@ -149,7 +149,7 @@ export class Transport {
     this.baseUrl = options.baseUrl.endsWith("/") ? options.baseUrl : `${options.baseUrl}/`;
     this.authorizer = options.authorizer;
     this.timeoutMs = options.timeout ?? defaultTimeoutMs();
-    this.appName = options.appName;
+    this.#appName = options.appName;
     this.maxResponseBytes =
       checkByteLimit(options.maxResponseBytes, "maxResponseBytes") ?? DEFAULT_MAX_RESPONSE_BYTES;
     this.#errorClass = options.errorClass ?? GlobusAPIError;
@@ -169,6 +169,17 @@ export class Transport {
       "X-Globus-Client-Info": CLIENT_INFO,
       ...options.headers,
     };
+  }
+
+  /** The app name the User-Agent carries. */
+  get appName(): string | undefined {
+    return this.#appName;
+  }
+
+  /** Sends `appName` in the User-Agent from now on (a client attached to an app later). */
+  setAppName(appName: string | undefined): void {
+    this.#appName = appName;
+    this.#headers["User-Agent"] = userAgent(appName);
   }
 
   /**

@@ -36,6 +36,11 @@ export interface ServiceClientOptions {
   retry?: RetryOptions;
   /** The largest response body (decoded) a call accepts; default 64 MiB. */
   maxResponseBytes?: number;
+  /**
+   * A name for the program, sent in the User-Agent as Globus's SDKs do, for a client
+   * without an app (a bound client sends its app's name).
+   */
+  appName?: string;
 }
 
 /** A client's resource server and default scopes, when they depend on its arguments. */
@@ -64,11 +69,14 @@ export abstract class BaseServiceClient {
   static readonly serviceName: ServiceName | null = null;
   static readonly errorClass: APIErrorClass = GlobusAPIError;
 
-  readonly app: GlobusApp | undefined;
   readonly transport: Transport;
   readonly environment: string;
 
   readonly #binding: ServiceBinding | undefined;
+  #app: GlobusApp | undefined;
+  /** What `appScopes` asked for instead of the defaults, when it did. */
+  #explicitAppScopes: Scope[] | undefined;
+  readonly #hasAuthorizer: boolean;
 
   /**
    * @param binding the resource server and default scopes, for clients whose values depend
@@ -92,7 +100,12 @@ export abstract class BaseServiceClient {
       throw new GlobusSDKUsageError("appScopes only makes sense together with app.");
     }
     const statics = this.constructor as unknown as ServiceClientClass;
-    this.app = options.app;
+    this.#hasAuthorizer = options.authorizer !== undefined;
+    if (options.appName !== undefined && options.app) {
+      throw new GlobusSDKUsageError(
+        "appName is for a client without an app; a bound client sends its app's name.",
+      );
+    }
     this.environment =
       options.environment ?? options.app?.config.environment ?? resolveEnvironment();
     if (
@@ -111,16 +124,73 @@ export abstract class BaseServiceClient {
       timeout: options.timeout,
       retry: options.retry,
       maxResponseBytes: options.maxResponseBytes,
-      appName: options.app?.appName,
+      appName: options.app?.appName ?? options.appName,
       errorClass: statics.errorClass,
     });
-    if (options.app && (binding === undefined || binding.resourceServer !== undefined)) {
-      const scopes =
-        options.appScopes !== undefined
-          ? toScopes(options.appScopes)
-          : this.defaultScopeRequirements;
-      options.app.addScopeRequirements({ [this.resourceServer]: scopes });
+    if (options.app) this.#bind(options.app, options.appScopes);
+  }
+
+  /** The app this client takes its tokens from, if it is bound to one. */
+  get app(): GlobusApp | undefined {
+    return this.#app;
+  }
+
+  /**
+   * The scopes this client asks its app for on its resource server: `appScopes` as given,
+   * else the client's defaults. Undefined for a client without an app.
+   */
+  get appScopes(): Scope[] | undefined {
+    if (!this.#app) return undefined;
+    return [...(this.#explicitAppScopes ?? this.defaultScopeRequirements)];
+  }
+
+  /**
+   * Binds a client built without an app to one (Python's `attach_globus_app`): the app
+   * learns this client's scope requirements (`appScopes`, else the defaults) and supplies
+   * its tokens from now on.
+   */
+  attachGlobusApp(app: GlobusApp, appScopes?: ScopeLike): this {
+    if (typeof (app as GlobusApp | null)?.authorizerFor !== "function") {
+      throw new GlobusSDKUsageError("attachGlobusApp needs a GlobusApp (a UserApp or ClientApp).");
     }
+    if (this.#app) {
+      throw new GlobusSDKUsageError(
+        `This ${this.constructor.name} is already bound to the app "${this.#app.appName}".`,
+      );
+    }
+    if (this.#hasAuthorizer) {
+      throw new GlobusSDKUsageError(
+        `This ${this.constructor.name} was built with an authorizer; an app cannot replace it.`,
+      );
+    }
+    if (app.config.environment !== this.environment) {
+      throw new GlobusSDKUsageError(
+        `The client's environment (${this.environment}) differs from the app's (${app.config.environment}).`,
+      );
+    }
+    this.#bind(app, appScopes);
+    this.transport.setAppName(app.appName);
+    return this;
+  }
+
+  #bind(app: GlobusApp, appScopes: ScopeLike | undefined): void {
+    this.#app = app;
+    this.#explicitAppScopes = appScopes === undefined ? undefined : toScopes(appScopes);
+    if (this.#binding === undefined || this.#binding.resourceServer !== undefined) {
+      this.registerWithApp();
+    }
+  }
+
+  /**
+   * Registers this client's scopes (`appScopes`, else the defaults) with its app for its
+   * resource server; a client that learns its resource server late (GCS) calls it then.
+   */
+  protected registerWithApp(): void {
+    const app = this.#app;
+    if (!app) return;
+    app.addScopeRequirements({
+      [this.resourceServer]: this.#explicitAppScopes ?? this.defaultScopeRequirements,
+    });
   }
 
   /** The resource server this client's tokens are for. */
@@ -190,13 +260,46 @@ export abstract class BaseServiceClient {
     }
   }
 
-  /** GET with this client's authorization. */
-  protected get<T>(
+  /**
+   * GET a path of this service with this client's authorization (the Python SDK's
+   * `client.get`), for an operation the SDK does not wrap.
+   */
+  get<T = unknown>(path: string, options: RawRequestOptions = {}): Promise<GlobusResponse<T>> {
+    return this.#raw<T>("GET", path, options);
+  }
+
+  /** POST, with `data` sent as JSON (Python's `client.post`). */
+  post<T = unknown>(path: string, options: RawRequestOptions = {}): Promise<GlobusResponse<T>> {
+    return this.#raw<T>("POST", path, options);
+  }
+
+  /** PUT, with `data` sent as JSON (Python's `client.put`). */
+  put<T = unknown>(path: string, options: RawRequestOptions = {}): Promise<GlobusResponse<T>> {
+    return this.#raw<T>("PUT", path, options);
+  }
+
+  /** PATCH, with `data` sent as JSON (Python's `client.patch`). */
+  patch<T = unknown>(path: string, options: RawRequestOptions = {}): Promise<GlobusResponse<T>> {
+    return this.#raw<T>("PATCH", path, options);
+  }
+
+  /** DELETE (Python's `client.delete`). */
+  delete<T = unknown>(path: string, options: RawRequestOptions = {}): Promise<GlobusResponse<T>> {
+    return this.#raw<T>("DELETE", path, options);
+  }
+
+  #raw<T>(
+    method: HTTPMethod,
     path: string,
-    query?: RequestOptions["query"],
-    options?: CallOptions,
+    options: RawRequestOptions,
   ): Promise<GlobusResponse<T>> {
-    return this.request<T>({ ...options, method: "GET", path, query });
+    if (typeof path !== "string" || path === "") {
+      throw new GlobusSDKUsageError(`${method}: path must be a non-empty string.`);
+    }
+    const { data, ...rest } = optionsArgument(method.toLowerCase(), options);
+    return this.request<T>({
+      ...requestFor({ method, path, ...(data !== undefined ? { body: data } : {}) }, rest),
+    });
   }
 
   /**
@@ -252,6 +355,12 @@ export interface OperationSpec {
   retrySafe?: boolean;
   /** `false`: sent without credentials (the Python SDK's `automatic_authorization=False`). */
   authorized?: false;
+}
+
+/** Options of the raw `get`, `post`, `put`, `patch` and `delete` calls. */
+export interface RawRequestOptions extends OperationOptions {
+  /** The JSON body (POST, PUT, PATCH). */
+  data?: unknown;
 }
 
 /** What every wrapped operation accepts besides its own arguments. */

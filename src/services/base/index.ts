@@ -2,6 +2,7 @@ export {
   BaseServiceClient,
   type OperationOptions,
   type OperationSpec,
+  type RawRequestOptions,
   type ServiceBinding,
   type ServiceClientClass,
   type ServiceClientOptions,

@@ -4,8 +4,6 @@ import {
   GCSEndpointScopes,
   type Scope,
   type ScopeCollection,
-  type ScopeLike,
-  toScopes,
 } from "../../scopes/index.ts";
 import { apiPath } from "../../transport/encoding.ts";
 import { getGCSUrl } from "../../transport/environments.ts";
@@ -113,7 +111,6 @@ export class GCSClient extends BaseServiceClient {
   static override readonly errorClass = GCSAPIError;
 
   readonly #binding: { resourceServer: string | undefined; defaultScopes: Scope[] };
-  readonly #appScopes: ScopeLike | undefined;
   #endpointId: string | undefined;
   #lookup: Promise<string> | undefined;
 
@@ -141,7 +138,6 @@ export class GCSClient extends BaseServiceClient {
     };
     super(options, binding, getGCSUrl(gcsAddress));
     this.#binding = binding;
-    this.#appScopes = options.appScopes;
     this.#endpointId = endpointId;
   }
 
@@ -200,10 +196,7 @@ export class GCSClient extends BaseServiceClient {
     this.#endpointId ??= typeof info.endpoint_id === "string" ? info.endpoint_id : undefined;
     this.#binding.resourceServer = clientId;
     this.#binding.defaultScopes = [GCSEndpointScopes(clientId).manage_collections];
-    this.app?.addScopeRequirements({
-      [clientId]:
-        this.#appScopes !== undefined ? toScopes(this.#appScopes) : this.#binding.defaultScopes,
-    });
+    this.registerWithApp();
     return clientId;
   }
 
