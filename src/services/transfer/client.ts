@@ -8,6 +8,7 @@ import { BaseServiceClient, type OperationOptions } from "../base/client.ts";
 import { offsetPaging, type Paginator } from "../base/paging.ts";
 import { uuidList } from "../ids.ts";
 import type { DeleteData, TransferData } from "./data.ts";
+import { definedFields } from "./fields.ts";
 
 /** An endpoint or collection, with the fields scripts use; every other field is kept. */
 export interface TransferEndpoint {
@@ -119,10 +120,26 @@ export interface TransferLsResponse {
   [field: string]: unknown;
 }
 
+/**
+ * A Transfer `filter`: a string as given, an object of clauses (`{ type: ["file", "dir"] }`
+ * → `type:file,dir`), or a list of either, whose clauses must all match.
+ */
+export type TransferFilter =
+  | string
+  | Record<string, string | readonly string[]>
+  | readonly (string | Record<string, string | readonly string[]>)[];
+
 /** Options of {@link TransferClient.operationLs}. */
 export interface LsOptions extends OperationOptions {
   path?: string;
+  /** List names that begin with a dot (Transfer's default: true). */
   showHidden?: boolean;
+  /** Sort clauses: `"name"`, `"size DESC"`, or a list of them. */
+  orderBy?: string | readonly string[];
+  /** Only entries matching these clauses (`type`, `name`, `size`, `last_modified`, ...). */
+  filter?: TransferFilter;
+  /** The local account the collection's identity mapping should choose (GCSv5 mapped collections). */
+  localUser?: string;
   limit?: number;
   offset?: number;
 }
@@ -199,13 +216,18 @@ export class TransferClient extends BaseServiceClient {
     endpointId: string,
     oldPath: string,
     newPath: string,
-    options?: OperationOptions,
+    options: OperationOptions & { localUser?: string } = {},
   ): Promise<TransferResult> {
     return this.call(
       {
         method: "POST",
         path: apiPath`/v0.10/operation/endpoint/${endpointId}/rename`,
-        body: { DATA_TYPE: "rename", old_path: oldPath, new_path: newPath },
+        body: {
+          DATA_TYPE: "rename",
+          old_path: oldPath,
+          new_path: newPath,
+          ...definedFields({ local_user: options.localUser }),
+        },
       },
       options,
     );
@@ -253,13 +275,13 @@ export class TransferClient extends BaseServiceClient {
   operationMkdir(
     endpointId: string,
     path: string,
-    options?: OperationOptions,
+    options: OperationOptions & { localUser?: string } = {},
   ): Promise<TransferResult> {
     return this.call(
       {
         method: "POST",
         path: apiPath`/v0.10/operation/endpoint/${endpointId}/mkdir`,
-        body: { DATA_TYPE: "mkdir", path },
+        body: { DATA_TYPE: "mkdir", path, ...definedFields({ local_user: options.localUser }) },
       },
       options,
     );
@@ -336,27 +358,41 @@ export class TransferClient extends BaseServiceClient {
     );
   }
 
-  /** Lists a directory on a collection (one page). */
-  operationLs(endpointId: string, options: LsOptions = {}): Promise<TransferLsResponse> {
+  /**
+   * Lists a directory on a collection (one page). The path may be given on its own, as
+   * Python's `operation_ls(endpoint_id, path)` takes it, or in the options.
+   */
+  operationLs(endpointId: string, options?: LsOptions): Promise<TransferLsResponse>;
+  operationLs(endpointId: string, path: string, options?: LsOptions): Promise<TransferLsResponse>;
+  operationLs(
+    endpointId: string,
+    pathOrOptions: string | LsOptions = {},
+    more: LsOptions = {},
+  ): Promise<TransferLsResponse> {
+    const options =
+      typeof pathOrOptions === "string" ? { ...more, path: pathOrOptions } : pathOrOptions;
     const query = {
       path: options.path,
-      show_hidden: options.showHidden,
       limit: options.limit,
       offset: options.offset,
+      show_hidden: zeroOne(options.showHidden),
+      orderby: options.orderBy,
+      filter: transferFilter(options.filter),
+      local_user: options.localUser,
     };
     return this.call({ path: apiPath`/v0.10/operation/endpoint/${endpointId}/ls`, query }, options);
   }
 
   /**
    * One file's or directory's entry, as a listing would show it (`GET .../stat`). A missing
-   * path is a {@link TransferAPIError} with HTTP status 404.
+   * path is a {@link TransferAPIError} with HTTP status 404 and code `NotFound`.
    */
   operationStat(
     endpointId: string,
     path: string,
-    options?: OperationOptions,
+    options: OperationOptions & { localUser?: string } = {},
   ): Promise<TransferFileEntry> {
-    const query = { path };
+    const query = { path, local_user: options.localUser };
     return this.call(
       { path: apiPath`/v0.10/operation/endpoint/${endpointId}/stat`, query },
       options,
@@ -382,11 +418,23 @@ function transferOffsetPaging(
  * Transfer's `filter` syntax from a string as given, or from an object:
  * `{ status: ["ACTIVE", "INACTIVE"], type: "TRANSFER" }` → `status:ACTIVE,INACTIVE/type:TRANSFER`.
  */
-export function transferFilter(
-  filter: string | Record<string, string | readonly string[]> | undefined,
-): string | undefined {
+export function transferFilter(filter: TransferFilter | undefined): string | undefined {
   if (filter === undefined || typeof filter === "string") return filter;
+  // Python sends a list as repeated `filter` parameters; their clauses must all match, as
+  // clauses joined by `/` must, so one parameter says the same
+  if (isFilterList(filter)) return filter.map((item) => transferFilter(item)).join("/");
   return Object.entries(filter)
     .map(([key, value]) => `${key}:${typeof value === "string" ? value : value.join(",")}`)
     .join("/");
+}
+
+function isFilterList(
+  filter: TransferFilter,
+): filter is readonly (string | Record<string, string | readonly string[]>)[] {
+  return Array.isArray(filter);
+}
+
+/** Python sends these booleans as `1`/`0`. */
+function zeroOne(value: boolean | undefined): number | undefined {
+  return value === undefined ? undefined : value ? 1 : 0;
 }

@@ -231,36 +231,91 @@ function register(router: Parameters<ServiceModule["register"]>[0], context: Emu
     const gcsManagerUrl = seed.gcs_endpoint_id
       ? context.gcsUrl(seed.gcs_endpoint_id).replace(/\/$/, "")
       : null;
+    const ownerString = seed.owner_string ?? "emulator@globusid.org";
+    const entityType = seed.entity_type ?? "GCSv5_mapped_collection";
+    const gcp = entityType.startsWith("GCP_");
     return {
       DATA_TYPE: "endpoint",
       id: seed.id,
       display_name: seed.display_name,
-      canonical_name: `${seed.owner_string ?? "emulator"}#${seed.id}`,
-      owner_string: seed.owner_string ?? null,
-      owner_id: owner?.id ?? null,
-      username: seed.owner_string?.split("@")[0] ?? null,
+      name: seed.id,
+      canonical_name: `${ownerString}#${seed.id}`,
+      owner_string: ownerString,
+      owner_id: owner?.id ?? seed.id,
+      username: ownerString.split("@")[0] ?? ownerString,
       organization: owner?.organization ?? null,
-      description: null,
+      department: null,
       keywords: null,
+      description: null,
       contact_email: owner?.email ?? null,
-      entity_type: seed.entity_type ?? "GCSv5_mapped_collection",
+      contact_info: null,
+      info_link: null,
+      user_message: null,
+      user_message_link: null,
+      entity_type: entityType,
+      public: true,
+      subscription_id: null,
+      subscription_admin_verified: false,
+      french_english_bilingual: false,
+      default_directory: "/~/",
+      guest_collection_activity_notification_policy: null,
+      force_encryption: false,
+      force_verify: false,
+      disable_verify: false,
+      disable_anonymous_writes: false,
+      mfa_required: seed.high_assurance === true,
+      is_globus_connect: gcp,
+      globus_connect_setup_key: null,
+      gcp_connected: gcp ? true : null,
+      gcp_paused: gcp ? false : null,
       gcs_version: seed.gcs_endpoint_id ? "5.4.70" : null,
-      non_functional: false,
-      non_functional_endpoint_id: seed.gcs_endpoint_id ?? null,
       gcs_manager_url: gcsManagerUrl,
       https_server: null,
+      tlsftp_server: null,
+      host_endpoint: null,
+      host_endpoint_id: null,
+      host_endpoint_display_name: null,
+      host_path: null,
+      mapped_collection_id: null,
+      mapped_collection_display_name: null,
+      sharing_target_endpoint: null,
+      sharing_target_root_path: null,
+      non_functional: false,
+      non_functional_endpoint_id: seed.gcs_endpoint_id ?? null,
+      non_functional_endpoint_display_name: null,
       high_assurance: seed.high_assurance === true,
       authentication_assurance_timeout: seed.high_assurance ? 30 : null,
-      mfa_required: seed.high_assurance === true,
-      public: true,
-      default_directory: "/~/",
-      force_encryption: false,
-      disable_verify: false,
+      authentication_timeout_mins: seed.high_assurance ? 30 : null,
+      authentication_policy_id: null,
+      acl_max_expiration_period_mins: null,
+      auto_delete_timeout: null,
+      skip_auto_delete: null,
+      last_accessed_time: null,
+      restrict_transfers_to_high_assurance: null,
+      associated_flow_policy: null,
+      preserve_modtime: null,
+      requester_pays: false,
+      network_use: null,
+      location: null,
+      max_concurrency: null,
+      preferred_concurrency: null,
+      max_parallelism: null,
+      preferred_parallelism: null,
+      local_user_info_available: null,
+      my_effective_roles: [],
+      // the GCSv4 fields the real service still sends (get_endpoint.py records them)
+      myproxy_server: null,
+      myproxy_dn: null,
+      oauth_server: null,
+      s3_url: null,
+      s3_owner_activated: false,
       activated: false,
       expires_in: -1,
-      is_globus_connect: false,
+      expire_time: null,
       shareable: false,
-      subscription_id: null,
+      acl_available: false,
+      acl_editable: false,
+      in_use: false,
       DATA: [],
     };
   }
@@ -398,7 +453,6 @@ function register(router: Parameters<ServiceModule["register"]>[0], context: Emu
     const bytesDone = Math.floor(task.bytes * fraction);
     const elapsed = Math.max(1, (task.completionTime ?? now) - task.requestTime);
     return {
-      DATA_TYPE: "task",
       task_id: task.id,
       type: task.type,
       status: task.status,
@@ -714,8 +768,6 @@ function register(router: Parameters<ServiceModule["register"]>[0], context: Emu
         endpoint: endpoint.seed.id,
         length: page.length,
         total: entries.length,
-        limit,
-        offset,
         rename_supported: true,
         symlink_supported: false,
       },
@@ -724,7 +776,18 @@ function register(router: Parameters<ServiceModule["register"]>[0], context: Emu
 
   router.route("GET", `${API_PREFIX}/operation/endpoint/:id/stat`, (request) => {
     const { token, endpoint } = openCollection(request);
-    const { node } = queriedPath(request, token, endpoint);
+    const rawPath = request.query.get("path") || "/~/";
+    const segments = splitPath(rawPath, homeOf(token, endpoint));
+    const node = segments ? lookup(endpoint.root, segments) : undefined;
+    if (!node) {
+      // stat answers a missing path with `NotFound` (operation_stat.py), ls with
+      // `ClientError.NotFound`
+      throw failFor(request)(
+        404,
+        "NotFound",
+        `Path not found, Error (list)\nEndpoint: ${endpoint.seed.display_name} (${endpoint.seed.id})\nMessage: No such file or directory\n---\nDetails: Error: '${rawPath}' not found\n`,
+      );
+    }
     return { body: fileDoc(node, fileOwner(token)) };
   });
 
@@ -928,7 +991,9 @@ function register(router: Parameters<ServiceModule["register"]>[0], context: Emu
   router.route("GET", `${API_PREFIX}/task/:id`, (request) => {
     const token = auth(request);
     settleTasks();
-    return { body: taskDoc(requireOwnTask(request, token, request.params.id ?? "")) };
+    // one task carries DATA_TYPE (TaskDocument); task_list.py records its items without it
+    const task = requireOwnTask(request, token, request.params.id ?? "");
+    return { body: { DATA_TYPE: "task", ...taskDoc(task) } };
   });
 
   router.route("POST", `${API_PREFIX}/task/:id/cancel`, (request) => {
