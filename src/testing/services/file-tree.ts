@@ -164,3 +164,58 @@ function mergeInto(target: DirNode, source: DirNode, now: number): boolean {
   target.mtime = now;
   return true;
 }
+
+/** A deep copy of a node, its name kept: a snapshot that later writes cannot reach. */
+export function snapshotNode(node: TreeNode): TreeNode {
+  if (node.type === "file") return { ...node };
+  const copy: DirNode = { type: "dir", name: node.name, mtime: node.mtime, children: new Map() };
+  for (const [name, child] of node.children) copy.children.set(name, snapshotNode(child));
+  return copy;
+}
+
+/** The children of a directory in name order, as listings and tasks visit them. */
+export function sortedChildren(dir: DirNode): TreeNode[] {
+  return [...dir.children.values()].sort((a, b) => a.name.localeCompare(b.name));
+}
+
+/**
+ * A shell-style name pattern, as Transfer's filter rules and delete globs use them: `*`
+ * (anything), `?` (one character), `[abc]` and `[!abc]` (one character in or not in the
+ * set); a backslash escapes the next character.
+ */
+export function globMatcher(pattern: string, options: { ignoreCase?: boolean } = {}): RegExp {
+  let source = "";
+  for (let i = 0; i < pattern.length; i++) {
+    const char = pattern[i] ?? "";
+    if (char === "\\" && i + 1 < pattern.length) {
+      source += escapeRegExp(pattern[++i] ?? "");
+    } else if (char === "*") {
+      source += ".*";
+    } else if (char === "?") {
+      source += ".";
+    } else if (char === "[") {
+      const close = pattern.indexOf("]", i + 2);
+      if (close === -1) {
+        source += "\\[";
+        continue;
+      }
+      let set = pattern.slice(i + 1, close);
+      const negated = set.startsWith("!");
+      if (negated) set = set.slice(1);
+      source += `[${negated ? "^" : ""}${set.replace(/[\\\]^]/g, "\\$&")}]`;
+      i = close;
+    } else {
+      source += escapeRegExp(char);
+    }
+  }
+  return new RegExp(`^${source}$`, options.ignoreCase ? "i" : "");
+}
+
+/** Whether a name has glob characters that are not escaped. */
+export function hasGlob(name: string): boolean {
+  return /(^|[^\\])[*?[]/.test(name);
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
+}

@@ -11,7 +11,7 @@
  */
 import { DeleteData, TransferClient, TransferData } from "../../../src/index.ts";
 import { DEMO_COLLECTION_ID } from "../../../src/testing/index.ts";
-import type { WireContext, WireFact } from "../facts.ts";
+import type { RouteWithoutFact, WireContext, WireFact } from "../facts.ts";
 import { S, type Shape } from "../shape.ts";
 
 export const service = "transfer";
@@ -321,6 +321,87 @@ export async function submitDemoTransfer(client: TransferClient, label = "wire")
     }).addItem("/home/alice/notes.txt", `/home/alice/${label}-copy.txt`),
   );
 }
+
+/** Emulated routes whose facts are still being written (this list only shrinks). */
+const PENDING = "its fact is being written (this branch adds them group by group)";
+export const routesWithoutFacts: RouteWithoutFact[] = [
+  { service, method: "DELETE", path: "/v0.10/bookmark/:id", why: PENDING },
+  { service, method: "DELETE", path: "/v0.10/endpoint/:id", why: PENDING },
+  { service, method: "DELETE", path: "/v0.10/endpoint/:id/access/:ruleId", why: PENDING },
+  { service, method: "DELETE", path: "/v0.10/endpoint/:id/role/:roleId", why: PENDING },
+  { service, method: "DELETE", path: "/v0.10/endpoint_manager/pause_rule/:id", why: PENDING },
+  { service, method: "DELETE", path: "/v2/tunnels/:id", why: PENDING },
+  { service, method: "GET", path: "/v0.10/bookmark/:id", why: PENDING },
+  { service, method: "GET", path: "/v0.10/bookmark_list", why: PENDING },
+  { service, method: "GET", path: "/v0.10/endpoint/:id/access/:ruleId", why: PENDING },
+  { service, method: "GET", path: "/v0.10/endpoint/:id/access_list", why: PENDING },
+  {
+    service,
+    method: "GET",
+    path: "/v0.10/endpoint/:id/my_effective_pause_rule_list",
+    why: PENDING,
+  },
+  { service, method: "GET", path: "/v0.10/endpoint/:id/my_shared_endpoint_list", why: PENDING },
+  { service, method: "GET", path: "/v0.10/endpoint/:id/role/:roleId", why: PENDING },
+  { service, method: "GET", path: "/v0.10/endpoint/:id/role_list", why: PENDING },
+  { service, method: "GET", path: "/v0.10/endpoint/:id/server/:serverId", why: PENDING },
+  { service, method: "GET", path: "/v0.10/endpoint/:id/server_list", why: PENDING },
+  { service, method: "GET", path: "/v0.10/endpoint/:id/shared_endpoint_list", why: PENDING },
+  { service, method: "GET", path: "/v0.10/endpoint_manager/admin_cancel/:id", why: PENDING },
+  { service, method: "GET", path: "/v0.10/endpoint_manager/endpoint/:id", why: PENDING },
+  {
+    service,
+    method: "GET",
+    path: "/v0.10/endpoint_manager/endpoint/:id/access_list",
+    why: PENDING,
+  },
+  {
+    service,
+    method: "GET",
+    path: "/v0.10/endpoint_manager/endpoint/:id/hosted_endpoint_list",
+    why: PENDING,
+  },
+  { service, method: "GET", path: "/v0.10/endpoint_manager/monitored_endpoints", why: PENDING },
+  { service, method: "GET", path: "/v0.10/endpoint_manager/pause_rule/:id", why: PENDING },
+  { service, method: "GET", path: "/v0.10/endpoint_manager/pause_rule_list", why: PENDING },
+  { service, method: "GET", path: "/v0.10/endpoint_manager/task/:id", why: PENDING },
+  { service, method: "GET", path: "/v0.10/endpoint_manager/task/:id/event_list", why: PENDING },
+  { service, method: "GET", path: "/v0.10/endpoint_manager/task/:id/pause_info", why: PENDING },
+  { service, method: "GET", path: "/v0.10/endpoint_manager/task/:id/skipped_errors", why: PENDING },
+  {
+    service,
+    method: "GET",
+    path: "/v0.10/endpoint_manager/task/:id/successful_transfers",
+    why: PENDING,
+  },
+  { service, method: "GET", path: "/v0.10/endpoint_manager/task_list", why: PENDING },
+  { service, method: "GET", path: "/v0.10/task/:id/event_list", why: PENDING },
+  { service, method: "GET", path: "/v0.10/task/:id/pause_info", why: PENDING },
+  { service, method: "GET", path: "/v0.10/task/:id/skipped_errors", why: PENDING },
+  { service, method: "GET", path: "/v0.10/task/:id/successful_transfers", why: PENDING },
+  { service, method: "GET", path: "/v2/stream_access_points", why: PENDING },
+  { service, method: "GET", path: "/v2/stream_access_points/:id", why: PENDING },
+  { service, method: "GET", path: "/v2/tunnels", why: PENDING },
+  { service, method: "GET", path: "/v2/tunnels/:id", why: PENDING },
+  { service, method: "GET", path: "/v2/tunnels/:id/events", why: PENDING },
+  { service, method: "PATCH", path: "/v2/tunnels/:id", why: PENDING },
+  { service, method: "POST", path: "/v0.10/bookmark", why: PENDING },
+  { service, method: "POST", path: "/v0.10/endpoint/:id/access", why: PENDING },
+  { service, method: "POST", path: "/v0.10/endpoint/:id/role", why: PENDING },
+  { service, method: "POST", path: "/v0.10/endpoint_manager/admin_cancel", why: PENDING },
+  { service, method: "POST", path: "/v0.10/endpoint_manager/admin_pause", why: PENDING },
+  { service, method: "POST", path: "/v0.10/endpoint_manager/admin_resume", why: PENDING },
+  { service, method: "POST", path: "/v0.10/endpoint_manager/pause_rule", why: PENDING },
+  { service, method: "POST", path: "/v0.10/shared_endpoint", why: PENDING },
+  { service, method: "POST", path: "/v2/tunnels", why: PENDING },
+  { service, method: "PUT", path: "/v0.10/bookmark/:id", why: PENDING },
+  { service, method: "PUT", path: "/v0.10/endpoint/:id", why: PENDING },
+  { service, method: "PUT", path: "/v0.10/endpoint/:id/access/:ruleId", why: PENDING },
+  { service, method: "PUT", path: "/v0.10/endpoint/:id/subscription", why: PENDING },
+  { service, method: "PUT", path: "/v0.10/endpoint/:id/subscription_admin_verified", why: PENDING },
+  { service, method: "PUT", path: "/v0.10/endpoint_manager/pause_rule/:id", why: PENDING },
+  { service, method: "PUT", path: "/v0.10/task/:id", why: PENDING },
+];
 
 export const facts: WireFact[] = [
   {
