@@ -260,3 +260,74 @@ export class DeleteData {
     };
   }
 }
+
+/** Options of a tunnel document. */
+export interface CreateTunnelDataOptions {
+  /** A label for the tunnel. */
+  label?: string;
+  /** Set one to make a retried create harmless; otherwise `createTunnel` makes one. */
+  submissionId?: string;
+  /** Minutes the tunnel lives once created (Transfer's default: 360). */
+  lifetimeMins?: number;
+  /** Restart the tunnel when it fails. */
+  restartable?: boolean;
+  /** Further attributes, sent as given. */
+  additionalFields?: Record<string, unknown>;
+}
+
+/**
+ * Builds a v2 tunnel document (JSON:API): the stream access points of the initiating and
+ * the listening side, and the tunnel's attributes.
+ */
+export class CreateTunnelData {
+  readonly initiatorStreamAccessPoint: string;
+  readonly listenerStreamAccessPoint: string;
+  readonly #options: CreateTunnelDataOptions;
+  submissionId: string | undefined;
+
+  constructor(
+    initiatorStreamAccessPoint: string,
+    listenerStreamAccessPoint: string,
+    options: CreateTunnelDataOptions = {},
+  ) {
+    if (!initiatorStreamAccessPoint || !listenerStreamAccessPoint) {
+      throw new GlobusSDKUsageError(
+        "CreateTunnelData needs the initiator's and the listener's stream access point ids.",
+      );
+    }
+    if (
+      options.lifetimeMins !== undefined &&
+      (!Number.isInteger(options.lifetimeMins) || options.lifetimeMins < 1)
+    ) {
+      throw new GlobusSDKUsageError("lifetimeMins must be a positive whole number of minutes.");
+    }
+    this.initiatorStreamAccessPoint = initiatorStreamAccessPoint;
+    this.listenerStreamAccessPoint = listenerStreamAccessPoint;
+    this.#options = options;
+    this.submissionId = options.submissionId;
+  }
+
+  /** The document as Transfer expects it. */
+  toJSON(): { data: Record<string, unknown> } {
+    const o = this.#options;
+    const point = (id: string) => ({ data: { type: "StreamAccessPoint", id } });
+    return {
+      data: {
+        type: "Tunnel",
+        relationships: {
+          listener: point(this.listenerStreamAccessPoint),
+          initiator: point(this.initiatorStreamAccessPoint),
+        },
+        attributes: {
+          ...definedFields({
+            label: o.label,
+            submission_id: this.submissionId,
+            restartable: o.restartable,
+            lifetime_mins: o.lifetimeMins,
+          }),
+          ...o.additionalFields,
+        },
+      },
+    };
+  }
+}
