@@ -2,15 +2,21 @@
  * What the Transfer tests share: a seed with Globus Connect Personal collections (the kind
  * Transfer's own API administers and shares from), and small steps the scenarios repeat.
  */
-import { type TransferClient, TransferData } from "../../src/index.ts";
+import { TransferClient, TransferData } from "../../src/index.ts";
+import { TransferScopes } from "../../src/scopes/index.ts";
 import {
+  ALICE_IDENTITY_ID,
+  BOB_IDENTITY_ID,
   DEFAULT_SEED,
   type EmulatorSeed,
+  type RequestLogEntry,
   type RunningEmulator,
   type SeedEndpoint,
   type SeedTreeNode,
+  startEmulator,
   TRANSFER_TASK_SECONDS,
 } from "../../src/testing/index.ts";
+import { authorizerFor, userAuthorizers } from "./helpers.ts";
 
 /** Alice's Globus Connect Personal collection (her laptop). */
 export const ALICE_GCP_ID = "77777777-aaaa-4777-8777-777777777777";
@@ -118,4 +124,39 @@ export async function submitProjectCopy(
 /** Moves the emulator clock far enough for a task that is not paused to finish. */
 export function runTasks(emulator: RunningEmulator, times = 1): void {
   emulator.controls.advanceClock((TRANSFER_TASK_SECONDS + 1) * times);
+}
+
+/** An emulator with the test seed, and Transfer clients for Alice and Bob. */
+export async function transferWorld(): Promise<{
+  emulator: RunningEmulator;
+  alice: TransferClient;
+  bob: TransferClient;
+  stop(): Promise<void>;
+}> {
+  const emulator = await startEmulator({ seed: transferTestSeed() });
+  const client = async (identityId: string) => {
+    const authorizers = await userAuthorizers(emulator, [String(TransferScopes.all)], {
+      identityId,
+    });
+    return new TransferClient({
+      authorizer: authorizerFor(authorizers, TransferScopes.resourceServer),
+      baseUrl: emulator.urls.transfer,
+    });
+  };
+  return {
+    emulator,
+    alice: await client(ALICE_IDENTITY_ID),
+    bob: await client(BOB_IDENTITY_ID),
+    stop: () => emulator.stop(),
+  };
+}
+
+/** The last request the emulator logged for Transfer at exactly `path` (below the mount). */
+export function sent(emulator: RunningEmulator, method: string, path: string): RequestLogEntry {
+  const entry = emulator.controls
+    .requestLog({ service: "transfer", method })
+    .filter((candidate) => candidate.path === path)
+    .at(-1);
+  if (!entry) throw new Error(`no ${method} ${path} was logged`);
+  return entry;
 }
