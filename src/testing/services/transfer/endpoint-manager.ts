@@ -37,14 +37,8 @@ export function registerEndpointManagerRoutes(
   const cancels = new Map<number, AdminCancel & { ownerId: string }>();
   let nextCancelId = 1;
 
-  /** An endpoint, or its host, on which the caller holds the role. */
-  function holds(caller: Caller, endpointId: string | null, role: EndpointRole): boolean {
-    const endpoint = endpointId ? state.endpoint(endpointId) : undefined;
-    if (!endpoint) return false;
-    if (state.hasRole(caller, endpoint, role)) return true;
-    const host = state.hostOf(endpoint);
-    return host ? state.hasRole(caller, host, role) : false;
-  }
+  const holds = (caller: Caller, endpointId: string | null, role: EndpointRole) =>
+    state.holdsRole(caller, endpointId, role);
 
   /** Which sides of a task the caller holds the role on. */
   function sides(caller: Caller, task: TaskRecord, role: EndpointRole) {

@@ -35,11 +35,7 @@ function ruleFields(rule: PauseRule, state: TransferState): Record<string, unkno
 
 /** Whether the caller may change or delete a rule: an activity manager of its endpoint (or host). */
 export function mayEdit(state: TransferState, caller: Caller, rule: PauseRule): boolean {
-  const endpoint = state.endpoint(rule.endpointId);
-  if (!endpoint) return false;
-  if (state.hasRole(caller, endpoint, "activity_manager")) return true;
-  const host = state.hostOf(endpoint);
-  return host ? state.hasRole(caller, host, "activity_manager") : false;
+  return state.holdsRole(caller, rule.endpointId, "activity_manager");
 }
 
 /** The full `pause_rule` document, as activity monitors and managers see it. */
@@ -67,14 +63,8 @@ export function registerPauseRuleRoutes(
   state: TransferState,
   engine: TaskEngine,
 ): void {
-  /** The caller may watch an endpoint's activity (directly, or as its host's monitor). */
-  function monitors(caller: Caller, endpointId: string): boolean {
-    const endpoint = state.endpoint(endpointId);
-    if (!endpoint) return false;
-    if (state.hasRole(caller, endpoint, "activity_monitor")) return true;
-    const host = state.hostOf(endpoint);
-    return host ? state.hasRole(caller, host, "activity_monitor") : false;
-  }
+  const monitors = (caller: Caller, endpointId: string) =>
+    state.holdsRole(caller, endpointId, "activity_monitor");
 
   function requireRule(request: EmulatorRequest, caller: Caller): PauseRule {
     const id = request.params.id ?? "";

@@ -260,6 +260,18 @@ export class TransferState {
     return anyOf.some((role) => roles.has(role));
   }
 
+  /**
+   * Whether the caller holds a role on an endpoint or on its host: a host's activity
+   * monitors and managers watch and steer its guest collections too.
+   */
+  holdsRole(caller: Caller, endpointId: string | null, role: EndpointRole): boolean {
+    const endpoint = endpointId ? this.endpoint(endpointId) : undefined;
+    if (!endpoint) return false;
+    if (this.hasRole(caller, endpoint, role)) return true;
+    const host = this.hostOf(endpoint);
+    return host ? this.hasRole(caller, host, role) : false;
+  }
+
   /** 403 `PermissionDenied` unless the caller holds one of the roles (effectively). */
   requireRole(
     request: EmulatorRequest,
