@@ -10,9 +10,10 @@ import { TransferAPIError, type TransferClient } from "../../src/index.ts";
 import {
   BOB_IDENTITY_ID,
   DEMO_COLLECTION_ID,
-  DEMO_SUBSCRIPTION_ID,
   type RunningEmulator,
 } from "../../src/testing/index.ts";
+// not re-exported by the testing index: the Groups emulator names the same subscription
+import { DEMO_SUBSCRIPTION_ID } from "../../src/testing/services/transfer.ts";
 import {
   ALICE_GCP_ID,
   aliceGuestCollection,

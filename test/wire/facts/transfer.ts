@@ -17,10 +17,11 @@ import {
   DEMO_COLLECTION_ID,
   DEMO_INITIATOR_STREAM_ACCESS_POINT_ID,
   DEMO_LISTENER_STREAM_ACCESS_POINT_ID,
-  DEMO_SUBSCRIPTION_ID,
   type EmulatorOptions,
   TUNNEL_TRANSITION_SECONDS,
 } from "../../../src/testing/index.ts";
+// not re-exported by the testing index: the Groups emulator names the same subscription
+import { DEMO_SUBSCRIPTION_ID } from "../../../src/testing/services/transfer.ts";
 import {
   ALICE_GCP_ID,
   aliceGuestCollection,

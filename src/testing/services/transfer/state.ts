@@ -18,8 +18,11 @@ import { failFor, formatterFor, transferErrorBody } from "./errors.ts";
 export const TRANSFER = KNOWN_SCOPES.transfer;
 export const API = "/v0.10";
 
-/** The subscription the emulator knows: Alice (every identity of her account) manages it. */
-export const DEMO_SUBSCRIPTION_ID = "88888888-1111-4888-8888-888888888888";
+/**
+ * The subscription the emulator knows (the one the Groups emulator's subscription group
+ * provides): Alice, every identity of her account, manages it.
+ */
+export const DEMO_SUBSCRIPTION_ID = "77777777-3333-4777-8777-777777777777";
 const SUBSCRIPTION_MANAGER_ACCOUNTS: Record<string, string[]> = {
   [DEMO_SUBSCRIPTION_ID]: ["alice"],
 };
