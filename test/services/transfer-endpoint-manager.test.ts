@@ -493,6 +493,14 @@ describe("pause rules", () => {
     await assert.rejects(alice.operationMkdir(guestId, "/new"), refused("OperationPaused", 409));
     await bob.endpointManagerDeletePauseRule(rule.id);
     await alice.operationMkdir(guestId, "/new");
+    // a rule on the host holds its guest collections as well
+    const hostRule = await bob.endpointManagerCreatePauseRule({
+      endpoint_id: ALICE_GCP_ID,
+      message: "Host paused",
+      pause_ls: true,
+    });
+    await assert.rejects(alice.operationLs(guestId, "/"), refused("OperationPaused", 409));
+    await bob.endpointManagerDeletePauseRule(hostRule.id);
     await assert.rejects(
       bob.endpointManagerCreatePauseRule({ endpoint_id: ALICE_GCP_ID, message: "nothing" }),
       refused("BadRequest", 400),

@@ -449,7 +449,12 @@ export class TransferState {
     endpoint: EndpointState,
     flag: PauseFlag,
   ) {
-    const [rule] = this.pausing(endpoint.seed.id, flag, caller.id);
+    // a rule on a host holds its guest collections too
+    const host = this.hostOf(endpoint);
+    const [rule] = [
+      ...this.pausing(endpoint.seed.id, flag, caller.id),
+      ...(host ? this.pausing(host.seed.id, flag, caller.id) : []),
+    ];
     if (!rule) return;
     throw failFor(request)(
       409,
