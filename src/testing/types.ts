@@ -158,6 +158,13 @@ export interface SeedEndpoint {
    * `allowed_domains`); Transfer refuses others with `PermissionDenied`. Unset: anyone.
    */
   allowed_domains?: string[];
+  /**
+   * A guest collection's host (mapped) collection id: the guest shows the host's files
+   * below `host_path`, and its access rules decide who may use them.
+   */
+  host_endpoint_id?: string;
+  /** A guest collection's root directory on its host, absolute and ending in `/`. */
+  host_path?: string;
   tree?: SeedTreeNode;
 }
 

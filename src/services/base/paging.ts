@@ -69,6 +69,14 @@ function stringField(body: Record<string, unknown>, key: string): string | undef
   return typeof value === "string" && value !== "" ? value : undefined;
 }
 
+/** A marker as the next request sends it: Transfer's per-file results use integers. */
+function markerField(body: Record<string, unknown>, key: string): string | undefined {
+  const value = body[key];
+  return typeof value === "number" && Number.isFinite(value)
+    ? String(value)
+    : stringField(body, key);
+}
+
 /**
  * An opaque marker: sent as `marker`, read from `markerKey` (default `marker`). The end is
  * `has_next_page: false` (Flows, GCS, Search scroll), or with `nullable`, a null marker
@@ -86,7 +94,7 @@ export function markerPaging(options: {
     cursorIn: options.cursorIn ?? "query",
     params: (marker) => ({ marker }),
     next(body) {
-      const marker = stringField(body, markerKey);
+      const marker = markerField(body, markerKey);
       if (options.nullable) return marker;
       return body.has_next_page === true ? marker : undefined;
     },

@@ -1,6 +1,7 @@
 /**
  * The mutable directory tree of one emulated collection, built from its seeded tree.
- * Transfer's `ls`, `mkdir`, `rename`, transfer and delete tasks all work on it.
+ * Transfer's `ls`, `mkdir`, `rename`, transfer and delete tasks all work on it (the task
+ * engine, `transfer/tasks.ts`, walks it to copy).
  */
 import type { SeedTreeNode } from "../types.ts";
 
@@ -37,28 +38,6 @@ function fromSeed(seed: SeedTreeNode, now: number): TreeNode {
   const dir: DirNode = { type: "dir", name: seed.name, mtime: now, children: new Map() };
   for (const child of seed.children ?? []) dir.children.set(child.name, fromSeed(child, now));
   return dir;
-}
-
-export function cloneNode(node: TreeNode, name: string, now: number): TreeNode {
-  if (node.type === "file") return { ...node, name, mtime: now };
-  const dir: DirNode = { type: "dir", name, mtime: now, children: new Map() };
-  for (const [childName, child] of node.children) {
-    dir.children.set(childName, cloneNode(child, childName, now));
-  }
-  return dir;
-}
-
-/** Files, directories and bytes below (and including) a node. */
-export function measure(node: TreeNode): { files: number; directories: number; bytes: number } {
-  if (node.type === "file") return { files: 1, directories: 0, bytes: node.size };
-  const total = { files: 0, directories: 1, bytes: 0 };
-  for (const child of node.children.values()) {
-    const sub = measure(child);
-    total.files += sub.files;
-    total.directories += sub.directories;
-    total.bytes += sub.bytes;
-  }
-  return total;
 }
 
 /**
@@ -128,39 +107,57 @@ export function ensureDir(
   return node;
 }
 
-/** Copies `source` to `segments`, merging into an existing directory as Transfer does. */
-export function placeCopy(
-  root: DirNode,
-  segments: readonly string[],
-  source: TreeNode,
-  now: number,
-): boolean {
-  const name = segments.at(-1);
-  if (name === undefined) {
-    if (source.type !== "dir") return false;
-    return mergeInto(root, source, now);
-  }
-  const parent = ensureDir(root, segments.slice(0, -1), now);
-  if (!parent) return false;
-  const existing = parent.children.get(name);
-  if (existing?.type === "dir" && source.type === "dir") return mergeInto(existing, source, now);
-  if (existing?.type === "dir" && source.type === "file") return false;
-  parent.children.set(name, cloneNode(source, name, now));
-  parent.mtime = now;
-  return true;
+/** A deep copy of a node, its name kept: a snapshot that later writes cannot reach. */
+export function snapshotNode(node: TreeNode): TreeNode {
+  if (node.type === "file") return { ...node };
+  const copy: DirNode = { type: "dir", name: node.name, mtime: node.mtime, children: new Map() };
+  for (const [name, child] of node.children) copy.children.set(name, snapshotNode(child));
+  return copy;
 }
 
-function mergeInto(target: DirNode, source: DirNode, now: number): boolean {
-  for (const [name, child] of source.children) {
-    const existing = target.children.get(name);
-    if (existing?.type === "dir" && child.type === "dir") {
-      if (!mergeInto(existing, child, now)) return false;
-    } else if (existing?.type === "dir") {
-      return false;
+/** The children of a directory in name order, as listings and tasks visit them. */
+export function sortedChildren(dir: DirNode): TreeNode[] {
+  return [...dir.children.values()].sort((a, b) => a.name.localeCompare(b.name));
+}
+
+/**
+ * A shell-style name pattern, as Transfer's filter rules and delete globs use them: `*`
+ * (anything), `?` (one character), `[abc]` and `[!abc]` (one character in or not in the
+ * set); a backslash escapes the next character.
+ */
+export function globMatcher(pattern: string, options: { ignoreCase?: boolean } = {}): RegExp {
+  let source = "";
+  for (let i = 0; i < pattern.length; i++) {
+    const char = pattern[i] ?? "";
+    if (char === "\\" && i + 1 < pattern.length) {
+      source += escapeRegExp(pattern[++i] ?? "");
+    } else if (char === "*") {
+      source += ".*";
+    } else if (char === "?") {
+      source += ".";
+    } else if (char === "[") {
+      const close = pattern.indexOf("]", i + 2);
+      if (close === -1) {
+        source += "\\[";
+        continue;
+      }
+      let set = pattern.slice(i + 1, close);
+      const negated = set.startsWith("!");
+      if (negated) set = set.slice(1);
+      source += `[${negated ? "^" : ""}${set.replace(/[\\\]^]/g, "\\$&")}]`;
+      i = close;
     } else {
-      target.children.set(name, cloneNode(child, name, now));
+      source += escapeRegExp(char);
     }
   }
-  target.mtime = now;
-  return true;
+  return new RegExp(`^${source}$`, options.ignoreCase ? "i" : "");
+}
+
+/** Whether a name has glob characters that are not escaped. */
+export function hasGlob(name: string): boolean {
+  return /(^|[^\\])[*?[]/.test(name);
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
 }

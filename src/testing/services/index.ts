@@ -30,7 +30,13 @@ export {
   SEARCH_TASK_SECONDS,
   TRIAL_INDEX_RETENTION_SECONDS,
 } from "./search.ts";
-export { TRANSFER_TASK_SECONDS } from "./transfer.ts";
+export {
+  DEMO_INITIATOR_STREAM_ACCESS_POINT_ID,
+  DEMO_LISTENER_STREAM_ACCESS_POINT_ID,
+  FILE_RESULTS_PAGE_SIZE,
+  TRANSFER_TASK_SECONDS,
+  TUNNEL_TRANSITION_SECONDS,
+} from "./transfer.ts";
 
 /** Every service module the emulator mounts. */
 export const SERVICE_MODULES: readonly ServiceModule[] = [
