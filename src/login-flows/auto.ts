@@ -22,7 +22,7 @@ export interface LoginEnvironment {
    * notebook cell can answer a prompt there. Defaults to the real globals.
    */
   denoJupyter?: unknown;
-  prompt?: ((message: string) => string | null) | undefined;
+  prompt?: ((message: string) => string | null | Promise<string | null>) | undefined;
 }
 
 /**
@@ -179,7 +179,7 @@ export class AutomaticLoginFlowManager implements LoginFlowManager {
           `Log in with Globus: open this link in a browser, then paste the code below.\n${url}\n`,
         );
       },
-      promptForCode: () => prompt("Globus authorization code:") ?? "",
+      promptForCode: async () => (await prompt("Globus authorization code:")) ?? "",
     });
   }
 

@@ -64,7 +64,7 @@ const URL_ID_RESOURCE_SERVERS = new Map<string, string>([
   ["facd7ccc-c5f4-42aa-916b-a0e270e2c2a9", KNOWN_SCOPES.compute.resourceServer],
 ]);
 
-/** A client-owned scope, `https://auth.globus.org/scopes/<client id>/<suffix>`. */
+/** A client-owned scope: https://auth.globus.org/scopes/CLIENT_ID/SUFFIX (URL form). */
 export const URL_SCOPE = /^https:\/\/auth\.globus\.org\/scopes\/([^/\s]+)\/([^/\s]+)$/;
 const URN_SCOPE = /^urn:globus:auth:scope:([^:\s]+):([^\s]+)$/;
 
