@@ -76,6 +76,12 @@ export interface LoginOptions {
   /** Log in even if the stored tokens already meet every requirement. */
   force?: boolean;
   signal?: AbortSignal;
+  /**
+   * Stored scopes this login does not ask for again (a login otherwise keeps every scope
+   * the store holds for the required resource servers). A scope the app requires cannot be
+   * left out.
+   */
+  withoutScopes?: ScopeLike;
 }
 
 const STORAGE_BY_NAME: Record<string, TokenStorageProvider> = {
@@ -495,7 +501,7 @@ export abstract class GlobusApp implements AsyncDisposable {
     }
     const flight = (async () => {
       try {
-        const params = await this.loginParameters(options.authParams);
+        const params = await this.loginParameters(options.authParams, options.withoutScopes);
         await this.runLogin(params, options.signal);
         this.#authorizers.clear();
       } finally {
@@ -537,11 +543,19 @@ export abstract class GlobusApp implements AsyncDisposable {
    */
   protected async loginParameters(
     input: GlobusAuthorizationParametersInput | undefined,
+    withoutScopes?: ScopeLike,
   ): Promise<GlobusAuthorizationParameters> {
     const params = authorizationParameters(input ?? {});
     const all: Scope[] = [];
     for (const scopes of this.#scopeRequirements.values()) all.push(...scopes);
-    all.push(...(await this.#storedScopes()));
+    const dropped = new Set(toScopes(withoutScopes ?? []).map((scope) => scope.scopeString));
+    const required = all.find((scope) => dropped.has(scope.scopeString));
+    if (required) {
+      throw new GlobusSDKUsageError(
+        `${required.scopeString} is one of the app's scope requirements, so a login cannot leave it out.`,
+      );
+    }
+    all.push(...(await this.#storedScopes()).filter((scope) => !dropped.has(scope.scopeString)));
     const merged = mergeScopes(all, toScopes(params.required_scopes ?? []));
     return { ...params, required_scopes: merged.map((s) => s.toString()) };
   }

@@ -38,7 +38,7 @@ export type {
   EmulatorOptions,
   RunningEmulator,
 } from "./server.ts";
-export { startEmulator } from "./server.ts";
+export { emulatorEnvironment, startEmulator } from "./server.ts";
 // Well-known ids and timings of the service modules (Transfer, Flows, Compute, Search, ...).
 export * from "./services/index.ts";
 export type {

@@ -733,16 +733,11 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     sharedPort = actualPort;
     baseUrl = `http://127.0.0.1:${actualPort}/`;
     if (servicePorts) {
-      const origin = (listenPort: number) => `http://127.0.0.1:${listenPort}/`;
-      for (const name of ["auth", ...modules.map((module) => module.name)]) {
-        if (name === GCS_MOUNT) continue;
-        serviceOrigins.set(name, origin(await listen({ mount: name, prefix: "" }, 0)));
-      }
-      if (modules.some((module) => module.name === GCS_MOUNT)) {
-        for (const endpointId of gcsEndpointIds(seed)) {
-          const listenPort = await listen({ mount: GCS_MOUNT, prefix: `/${endpointId}` }, 0);
-          gcsOrigins.set(endpointId, origin(listenPort));
-        }
+      const plan = servicePortPlan(port, modules, seed);
+      for (const { mount, prefix, port: wanted, gcsEndpointId } of plan) {
+        const origin = loopbackOrigin(await listen({ mount, prefix }, wanted));
+        if (gcsEndpointId) gcsOrigins.set(gcsEndpointId, origin);
+        else serviceOrigins.set(mount, origin);
       }
     }
   } catch (error) {
@@ -752,16 +747,11 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
 
   const urls: Record<string, string> & { auth: string } = { auth: serviceUrl("auth") };
   const mountUrls: Record<string, string> & { auth: string } = { auth: mountUrl("auth") };
-  const environmentVariables: Record<string, string> = {};
-  environmentVariables[serviceUrlVariable("auth")] = urls.auth;
   for (const module of modules) {
     urls[module.name] = serviceUrl(module.name);
     mountUrls[module.name] = mountUrl(module.name);
-    environmentVariables[serviceUrlVariable(module.envName ?? module.name)] = urls[module.name]!;
-    // the JavaScript SDK names Timers TIMERS where the Python SDK says TIMER
-    if (module.envName === "timer")
-      environmentVariables.GLOBUS_SDK_SERVICE_URL_TIMERS = urls[module.name]!;
   }
+  const environmentVariables = serviceUrlVariables(urls, modules);
   const gcsEndpointUrls = Object.fromEntries(gcsEndpointIds(seed).map((id) => [id, gcsUrl(id)]));
 
   return {
@@ -781,6 +771,73 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
 
 /** The mount of the GCS Manager APIs; each GCS endpoint sits below it at `/<endpoint_id>/`. */
 const GCS_MOUNT = "gcs";
+
+const loopbackOrigin = (port: number) => `http://127.0.0.1:${port}/`;
+
+/**
+ * The ports of `servicePorts`: for a fixed shared port P, Auth on P+1 and each service
+ * (then each GCS endpoint) on the next, so their URLs are known in advance; for port 0,
+ * whatever the OS picks.
+ */
+function servicePortPlan(
+  port: number,
+  modules: readonly ServiceModule[],
+  seed: EmulatorSeed,
+): { mount: string; prefix: string; port: number; gcsEndpointId?: string }[] {
+  const plan: { mount: string; prefix: string; port: number; gcsEndpointId?: string }[] = [];
+  const next = () => (port === 0 ? 0 : port + 1 + plan.length);
+  for (const name of ["auth", ...modules.map((module) => module.name)]) {
+    if (name !== GCS_MOUNT) plan.push({ mount: name, prefix: "", port: next() });
+  }
+  if (modules.some((module) => module.name === GCS_MOUNT)) {
+    for (const endpointId of gcsEndpointIds(seed)) {
+      plan.push({ mount: GCS_MOUNT, prefix: `/${endpointId}`, port: next(), gcsEndpointId: endpointId });
+    }
+  }
+  return plan;
+}
+
+/** `GLOBUS_SDK_SERVICE_URL_<SERVICE>` for each service URL (Timers as TIMER and TIMERS). */
+function serviceUrlVariables(
+  urls: Readonly<Record<string, string>>,
+  modules: readonly ServiceModule[],
+): Record<string, string> {
+  const variables: Record<string, string> = { [serviceUrlVariable("auth")]: urls.auth! };
+  for (const module of modules) {
+    const url = urls[module.name]!;
+    variables[serviceUrlVariable(module.envName ?? module.name)] = url;
+    // the JavaScript SDK names Timers TIMERS where the Python SDK says TIMER
+    if (module.envName === "timer") variables.GLOBUS_SDK_SERVICE_URL_TIMERS = url;
+  }
+  return variables;
+}
+
+/**
+ * The environment variables of an emulator on a fixed `port` (as `environmentVariables`
+ * would name them), without starting one: for `eval "$(globus-sdk emulator --env)"` in a
+ * shell while the emulator runs in another.
+ */
+export function emulatorEnvironment(options: {
+  port: number;
+  servicePorts?: boolean;
+  seed?: EmulatorSeed;
+}): Record<string, string> {
+  if (!Number.isInteger(options.port) || options.port < 1 || options.port > 65535) {
+    throw new GlobusSDKUsageError("emulatorEnvironment needs the emulator's fixed port (1-65535).");
+  }
+  const seed = options.seed ?? resolveSeed(undefined);
+  const urls: Record<string, string> = {};
+  if (options.servicePorts) {
+    for (const entry of servicePortPlan(options.port, SERVICE_MODULES, seed)) {
+      if (!entry.gcsEndpointId) urls[entry.mount] = loopbackOrigin(entry.port);
+    }
+  } else {
+    for (const name of ["auth", ...SERVICE_MODULES.map((module) => module.name)]) {
+      urls[name] = `${loopbackOrigin(options.port)}${name}/`;
+    }
+  }
+  return serviceUrlVariables(urls, SERVICE_MODULES);
+}
 
 /** Where a service's own origin routes: every path goes to `mount`, below `prefix`. */
 interface ServiceOrigin {
@@ -826,6 +883,18 @@ function optionalCount(body: Record<string, unknown>): number | undefined {
 
 /** The HTTP twins of every control, under `/_emulator/`. */
 function registerAdminRoutes(router: Router, controls: EmulatorControls): void {
+  // the index a person lands on from the banner's controls URL
+  router.route("GET", "/", () => ({
+    body: {
+      emulator: "globus-sdk emulator controls",
+      docs: "docs/emulator.md (Controls)",
+      controls: router
+        .routes()
+        .filter((route) => route.pattern !== "/")
+        .map((route) => `${route.method} /_emulator${route.pattern}`)
+        .sort(),
+    },
+  }));
   router.route("GET", "/clock", () => ({ body: { now: controls.now() } }));
   router.route("POST", "/clock/advance", (request) => {
     const seconds = adminBody(request).seconds;

@@ -32,6 +32,7 @@ CREATE TABLE sdk_storage_adapter_internal (
 export const SQLITE_SCHEMA_VERSION = "2";
 
 const SQLITE_BUSY = 5;
+let sqliteLoaded = false;
 const SQLITE_NOTADB = 26;
 const SQLITE_FULL = 13;
 
@@ -109,6 +110,12 @@ export class SQLiteTokenStorage extends FileTokenStorage {
 
   async #open(): Promise<{ db: DatabaseSync; statements: Statements }> {
     const { DatabaseSync } = await import("node:sqlite");
+    if (!sqliteLoaded) {
+      sqliteLoaded = true;
+      // Node 22 warns that node:sqlite is experimental as it loads; let that line come out
+      // now, before the app writes a login prompt, rather than in the middle of one
+      await new Promise((resolve) => setImmediate(resolve));
+    }
     this.ensureFolder();
     try {
       // Create the file ourselves so it is 0600 from the start; SQLite gives its -wal and

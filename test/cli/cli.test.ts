@@ -45,7 +45,7 @@ describe("the globus-sdk CLI, as a subprocess against the emulator", () => {
       env: { GLOBUS_SDK_SERVICE_URL_AUTH: "", GLOBUS_CLIENT_ID: "" },
     });
     assert.equal(result.code, 2, result.stderr);
-    assert.match(result.stderr, /set GLOBUS_CLIENT_ID/);
+    assert.match(result.stderr, /GLOBUS_CLIENT_ID/);
   });
 
   test("usage errors exit 2", async () => {

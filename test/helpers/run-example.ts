@@ -19,9 +19,17 @@ const AUTHORIZE_URL = /(http:\/\/127\.0\.0\.1:\d+\/auth\/v2\/oauth2\/authorize\?
  * browser would, following the redirect) and the code is typed into the script's stdin.
  */
 export function runScript(
-  emulator: RunningEmulator,
+  emulator: Pick<RunningEmulator, "environmentVariables">,
   args: string[],
   options: {
+    /** What runs `args`: default this Node with the `source` export condition. */
+    runner?: string[];
+    /** The working folder (default: this process's). */
+    cwd?: string;
+    /** Typed into stdin once, when the output first matches (a y/n question, say). */
+    answers?: { when: RegExp; send: string }[];
+    /** Stdin is /dev/null: nobody can type (the code is then never sent). */
+    noStdin?: boolean;
     env: Record<string, string>;
     identityId: string;
     mfa?: boolean;
@@ -32,22 +40,34 @@ export function runScript(
     approve?: boolean;
   },
 ): Promise<ScriptResult> {
-  const node = [process.execPath, "--conditions=source", ...args];
+  const node = [...(options.runner ?? [process.execPath, "--conditions=source"]), ...args];
   const [command, ...commandArgs] = options.pty
     ? ["script", "-qfec", node.map((a) => `'${a.replaceAll("'", "'\\''")}'`).join(" "), "/dev/null"]
     : node;
   return new Promise((resolve, reject) => {
     const child = spawn(command!, commandArgs, {
       env: { ...process.env, ...emulator.environmentVariables, ...options.env },
-      stdio: ["pipe", "pipe", "pipe"],
+      stdio: [options.noStdin ? "ignore" : "pipe", "pipe", "pipe"],
+      ...(options.cwd ? { cwd: options.cwd } : {}),
     });
     let stdout = "";
     let stderr = "";
     let logins = 0;
     const seen = new Set<string>();
     const timer = setTimeout(() => child.kill("SIGKILL"), options.timeoutMs ?? 60_000);
-    child.stdout.setEncoding("utf8").on("data", async (chunk: string) => {
+    const pending = [...(options.answers ?? [])];
+    const answer = () => {
+      for (const [i, entry] of pending.entries()) {
+        if (entry.when.test(stdout + stderr)) {
+          pending.splice(i, 1);
+          child.stdin?.write(entry.send);
+          return;
+        }
+      }
+    };
+    child.stdout!.setEncoding("utf8").on("data", async (chunk: string) => {
       stdout += chunk;
+      answer();
       for (const match of stdout.matchAll(AUTHORIZE_URL)) {
         const url = match[1]!;
         if (seen.has(url) || options.approve === false) continue;
@@ -66,14 +86,15 @@ export function runScript(
           if (!approval.ok) throw new Error(`auto-approve failed: HTTP ${approval.status}`);
           const response = await fetch(url, { redirect: "manual" });
           const location = new URL(response.headers.get("location") ?? "");
-          child.stdin.write(`${location.searchParams.get("code")}\n`);
+          child.stdin?.write(`${location.searchParams.get("code")}\n`);
         } catch (error) {
           reject(error);
         }
       }
     });
-    child.stderr.setEncoding("utf8").on("data", (chunk: string) => {
+    child.stderr!.setEncoding("utf8").on("data", (chunk: string) => {
       stderr += chunk;
+      answer();
     });
     child.on("error", reject);
     child.on("close", (code) => {

@@ -181,7 +181,7 @@ describe("globus-sdk emulator (CLI)", () => {
   });
 
   it("prints text by default, and fails clearly on a bad seed or port", async () => {
-    const child = spawn(node, ["src/cli/bin.ts", "emulator"], {
+    const child = spawn(node, ["src/cli/bin.ts", "emulator", "--port", "0"], {
       stdio: ["ignore", "pipe", "pipe"],
     });
     try {

@@ -8,7 +8,6 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { parseArgs } from "node:util";
 import {
   ClientApp,
   FlowsClient,
@@ -32,27 +31,27 @@ import {
   startEmulator,
 } from "../../testing/index.ts";
 import { progressLine } from "../context.ts";
-
-const HELP = `Usage: globus-sdk demo [--interactive]
-
-Tours the SDK against an embedded Globus emulator; finishes by itself.
-  --interactive   log in yourself, in your browser or by pasting the code
-`;
+import type { CommandSpec } from "../framework.ts";
 
 const out = (line = "") => process.stdout.write(`${line}\n`);
 const step = (title: string) => out(`\n== ${title}`);
 
+export const demoCommand: CommandSpec = {
+  name: "demo",
+  summary: "Tour the SDK against an embedded emulator (finishes by itself)",
+  options: [
+    {
+      name: "interactive",
+      type: "boolean",
+      description: "log in yourself, in your browser or by pasting the code",
+    },
+  ],
+  examples: ["globus-sdk demo", "globus-sdk demo --interactive"],
+  run: ({ options }) => runDemo({ interactive: Boolean(options["interactive"]) }),
+};
+
 /** Runs the demo; resolves to the exit code. */
-export async function runDemoCommand(argv: string[]): Promise<number> {
-  const { values } = parseArgs({
-    args: argv,
-    options: { interactive: { type: "boolean" }, help: { type: "boolean", short: "h" } },
-    strict: true,
-  });
-  if (values.help) {
-    out(HELP.trimEnd());
-    return 0;
-  }
+async function runDemo(values: { interactive: boolean }): Promise<number> {
   const tokenHome = mkdtempSync(join(tmpdir(), "globus-sdk-demo-"));
   const emulator = await startEmulator();
   Object.assign(process.env, emulator.environmentVariables);
