@@ -67,6 +67,10 @@ export abstract class RenewingAuthorizer implements Authorizer {
    * it before then means the service refuses fresh tokens too, so it is not renewed again.
    */
   #generationFrom401: number | undefined;
+  /** A renewal whose storing failed (a store down mid-renewal): written back when it can be. */
+  #unsaved: { response: OAuthTokenResponse; expiresAt: number } | undefined;
+  #unsavedRetryAt = 0;
+  #writingBack: Promise<void> | undefined;
 
   constructor(options: RenewingAuthorizerOptions, defaultClock: (() => number) | undefined) {
     const margin = options.refreshMarginSeconds ?? 60;
@@ -137,7 +141,34 @@ export abstract class RenewingAuthorizer implements Authorizer {
   async getAuthorizationHeader(): Promise<string> {
     if (this.#fatal) throw this.#fatal;
     if (!this.#isFresh(this.#accessToken, this.#expiresAt)) await this.#renew();
+    else if (this.#unsaved && Date.now() >= this.#unsavedRetryAt) await this.#writeBack();
     return `Bearer ${this.#accessToken}`;
+  }
+
+  /**
+   * Stores a renewal that could not be stored when it was made, unless the store holds a
+   * newer token by now (checked under `serialize`, so a sibling's renewal is never
+   * overwritten). A failure leaves it for a later call, at most once a second: the token
+   * in memory keeps serving meanwhile.
+   */
+  #writeBack(): Promise<void> {
+    this.#writingBack ??= (async () => {
+      const unsaved = this.#unsaved;
+      if (!unsaved || !this.#onRefresh) return;
+      const write = async () => {
+        const stored = this.#beforeRefresh ? await this.#beforeRefresh() : undefined;
+        if (!stored || stored.expiresAt < unsaved.expiresAt) await this.#onRefresh?.(unsaved.response);
+      };
+      try {
+        await (this.#serialize ? this.#serialize(write) : write());
+        if (this.#unsaved === unsaved) this.#unsaved = undefined;
+      } catch {
+        this.#unsavedRetryAt = Date.now() + 1_000;
+      } finally {
+        this.#writingBack = undefined;
+      }
+    })();
+    return this.#writingBack;
   }
 
   /**
@@ -221,7 +252,16 @@ export abstract class RenewingAuthorizer implements Authorizer {
     const data = this.#pick(response);
     this.#adoptAccessToken(data.access_token, data.expires_at_seconds);
     this.adoptTokenData(data);
-    if (this.#onRefresh) await this.#onRefresh(response);
+    this.#unsaved = undefined;
+    if (!this.#onRefresh) return;
+    try {
+      await this.#onRefresh(response);
+    } catch (error) {
+      // the new token serves from memory; the store gets it when it can (see #writeBack)
+      this.#unsaved = { response, expiresAt: data.expires_at_seconds };
+      this.#unsavedRetryAt = 0;
+      throw error;
+    }
   }
 
   #adoptAccessToken(token: string, expiresAt: number): void {

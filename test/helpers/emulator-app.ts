@@ -3,6 +3,7 @@ import {
   NativeAppAuthClient,
   type TokenStorage,
   type TokenStorageName,
+  type TokenStorageProvider,
   UserApp,
 } from "../../src/index.ts";
 import {
@@ -19,7 +20,7 @@ import {
  */
 export function emulatorUserApp(
   emulator: RunningEmulator,
-  tokenStorage: TokenStorage | TokenStorageName,
+  tokenStorage: TokenStorage | TokenStorageName | TokenStorageProvider,
   name = "emulator-app",
   identityId = ALICE_IDENTITY_ID,
 ): UserApp {

@@ -1,12 +1,25 @@
 import assert from "node:assert/strict";
 import path from "node:path";
 import { after, before, describe, test } from "node:test";
+import { RedisTokenStorage } from "../../src/redis/index.ts";
 import type { BaseTokenStorage } from "../../src/token-storage/base.ts";
 import { InvalidTokenDataError, TokenStorageClosedError } from "../../src/token-storage/errors.ts";
 import { JSONTokenStorage } from "../../src/token-storage/json.ts";
 import { MemoryTokenStorage } from "../../src/token-storage/memory.ts";
 import { SQLiteTokenStorage } from "../../src/token-storage/sqlite.ts";
+import { type RedisCluster, type RedisServer, startRedis, startRedisCluster } from "../helpers/redis.ts";
 import { tempDir, tokenData, tokenResponse } from "./helpers.ts";
+
+// one server and one cluster for every Redis contract test; each test uses its own key prefix
+let redis: RedisServer | undefined;
+let cluster: RedisCluster | undefined;
+before(async () => {
+  [redis, cluster] = [await startRedis(), await startRedisCluster()];
+});
+after(async () => {
+  await redis?.stop();
+  await cluster?.stop();
+});
 
 const kinds: [string, (dir: string, name: string, namespace?: string) => BaseTokenStorage][] = [
   ["memory", (_dir, _name, namespace) => new MemoryTokenStorage({ namespace })],
@@ -17,6 +30,20 @@ const kinds: [string, (dir: string, name: string, namespace?: string) => BaseTok
   [
     "sqlite",
     (dir, name, namespace) => new SQLiteTokenStorage(path.join(dir, `${name}.db`), { namespace }),
+  ],
+  [
+    "redis",
+    (dir, name, namespace) =>
+      new RedisTokenStorage({ url: redis!.url, keyPrefix: `${path.basename(dir)}:${name}:`, namespace }),
+  ],
+  [
+    "redis cluster",
+    (dir, name, namespace) =>
+      new RedisTokenStorage({
+        cluster: { rootNodes: cluster!.rootNodes },
+        keyPrefix: `${path.basename(dir)}:${name}:`,
+        namespace,
+      }),
   ],
 ];
 
