@@ -23,7 +23,8 @@ function commandExists(command: string): boolean {
  */
 export function ensureDebianPackage(program: string, pkg: string, hint: string): string {
   if (existsSync(program)) return program;
-  if (!commandExists("apt-get")) throw new Error(`${hint} (apt-get is not available on this machine)`);
+  if (!commandExists("apt-get"))
+    throw new Error(`${hint} (apt-get is not available on this machine)`);
   const isRoot = typeof process.getuid === "function" && process.getuid() === 0;
   const prefix = isRoot ? [] : commandExists("sudo") ? ["sudo", "-n"] : null;
   if (prefix === null) throw new Error(`${hint} (not root and sudo is unavailable)`);

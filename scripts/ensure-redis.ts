@@ -20,7 +20,9 @@ export const REDIS_INSTALL_HINT =
 /** The redis-server path, installing the package first when it is missing. */
 export function ensureRedis(): string {
   ensureDebianPackage(REDIS_SERVER_PATH, "redis-server", REDIS_INSTALL_HINT);
-  return ensureDebianPackage(REDIS_CLI_PATH, "redis-tools", REDIS_INSTALL_HINT) && REDIS_SERVER_PATH;
+  return (
+    ensureDebianPackage(REDIS_CLI_PATH, "redis-tools", REDIS_INSTALL_HINT) && REDIS_SERVER_PATH
+  );
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {

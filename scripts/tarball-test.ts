@@ -8,6 +8,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSyn
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
+import { type RedisServer, startRedis } from "../test/helpers/redis.ts";
 import { runScript } from "../test/helpers/run-example.ts";
 
 const root = join(import.meta.dirname, "..");
@@ -16,6 +17,7 @@ const consumer = join(work, "consumer");
 const ALICE = "11111111-1111-4111-8111-111111111111";
 const failures: string[] = [];
 let emulator: ChildProcess | undefined;
+let redis: RedisServer | undefined;
 
 function check(ok: boolean, what: string): void {
   console.log(`${ok ? "ok  " : "FAIL"} ${what}`);
@@ -59,6 +61,8 @@ try {
     "package/dist/index.js",
     "package/dist/index.d.ts",
     "package/dist/testing/index.js",
+    "package/dist/redis/index.js",
+    "package/dist/redis/index.d.ts",
   ]) {
     check(listing.includes(file), `the tarball holds ${file.slice("package/".length)}`);
   }
@@ -79,7 +83,10 @@ try {
       name: "consumer",
       private: true,
       type: "module",
-      dependencies: { "globus-sdk": `file:${join(work, tarball)}` },
+      dependencies: {
+        "globus-sdk": `file:${join(work, tarball)}`,
+        redis: ours.devDependencies.redis,
+      },
       devDependencies: {
         typescript: ours.devDependencies.typescript,
         "@types/node": ours.devDependencies["@types/node"],
@@ -89,12 +96,13 @@ try {
   );
   run("npm", ["install", "--no-audit", "--no-fund", "--silent"]);
   const samples = readmeSamples();
-  const [quickStart, quickStart22, clientApp, sqlite] = samples;
-  check(samples.length === 4, `the README has the 4 samples (found ${samples.length})`);
+  const [quickStart, quickStart22, clientApp, sqlite, fleet] = samples;
+  check(samples.length === 5, `the README has the 5 samples (found ${samples.length})`);
   writeFileSync(join(consumer, "quick-start.ts"), quickStart!);
   writeFileSync(join(consumer, "quick-start-node22.ts"), quickStart22!);
   writeFileSync(join(consumer, "client-app.ts"), clientApp!);
   writeFileSync(join(consumer, "sqlite.ts"), sqlite!);
+  writeFileSync(join(consumer, "fleet.ts"), fleet!);
   writeFileSync(
     join(consumer, "tsconfig.json"),
     JSON.stringify({
@@ -244,8 +252,41 @@ try {
     },
   );
   check(compiled.stdout.trim() === "function function", "Node 22 imports the compiled package");
+
+  // 5. the fleet sample: 3 workers at once, on Node 24 and 22, on one real Redis
+  redis = await startRedis();
+  const grants = async () => {
+    const response = await fetch(
+      `${info.baseUrl}_emulator/grants/count?grant_type=client_credentials`,
+    );
+    return ((await response.json()) as { count: number }).count;
+  };
+  const before = await grants();
+  const workers = await Promise.all(
+    [process.execPath, node22, process.execPath].map((runner) =>
+      runScript(environment, ["fleet.ts"], {
+        runner: [runner],
+        env: {
+          HOME: home,
+          GLOBUS_CLIENT_ID: confidential.id,
+          GLOBUS_CLIENT_SECRET: confidential.secret,
+          REDIS_URL: redis!.url,
+        },
+        identityId: ALICE,
+        cwd: consumer,
+      }),
+    ),
+  );
+  check(
+    workers.every((w) => w.code === 0 && /recent tasks/.test(w.stdout)),
+    `the Redis fleet sample runs in 3 processes on Node 24 and 22 (exits ${workers.map((w) => w.code).join(", ")})`,
+  );
+  for (const w of workers) if (w.code !== 0) console.log(w.stdout, w.stderr);
+  const made = (await grants()) - before;
+  check(made === 1, `the 3 workers made one client-credentials grant between them (made ${made})`);
 } finally {
   emulator?.kill("SIGTERM");
+  await redis?.stop();
   rmSync(work, { recursive: true, force: true });
 }
 

@@ -157,7 +157,8 @@ export abstract class RenewingAuthorizer implements Authorizer {
       if (!unsaved || !this.#onRefresh) return;
       const write = async () => {
         const stored = this.#beforeRefresh ? await this.#beforeRefresh() : undefined;
-        if (!stored || stored.expiresAt < unsaved.expiresAt) await this.#onRefresh?.(unsaved.response);
+        if (!stored || stored.expiresAt < unsaved.expiresAt)
+          await this.#onRefresh?.(unsaved.response);
       };
       try {
         await (this.#serialize ? this.#serialize(write) : write());

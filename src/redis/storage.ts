@@ -164,7 +164,6 @@ export class RedisTokenStorage extends BaseTokenStorage {
   readonly tokensKey: string;
   readonly #keys: { fences: string; fence: string; lockPrefix: string };
   readonly #options: RedisTokenStorageOptions;
-  readonly #ownsClient: boolean;
   readonly #commandTimeoutMs: number;
   readonly #lockLeaseMs: number;
   #client: Promise<RedisClientLike> | undefined;
@@ -198,7 +197,6 @@ export class RedisTokenStorage extends BaseTokenStorage {
       checkUrl(options.url ?? DEFAULT_URL, `${where}: url`);
     }
     this.#options = options;
-    this.#ownsClient = options.client === undefined;
     this.#commandTimeoutMs = positiveMs(options.commandTimeoutMs, 5_000, "commandTimeoutMs");
     this.#lockLeaseMs = positiveMs(options.lockLeaseMs, 30_000, "lockLeaseMs");
     this.target = options.client
@@ -363,7 +361,11 @@ export class RedisTokenStorage extends BaseTokenStorage {
       await sleep(delay / 2 + Math.random() * (delay / 2));
     }
     if (fence === 0) {
-      debug("RedisTokenStorage: no refresh lock for %s after %d ms; renewing anyway", resourceServer, waitMs);
+      debug(
+        "RedisTokenStorage: no refresh lock for %s after %d ms; renewing anyway",
+        resourceServer,
+        waitMs,
+      );
       fence = Number(
         await this.#run("take a fence in", (client) =>
           client.eval(FENCE_SCRIPT, { keys: [this.#keys.fence], arguments: [] }),

@@ -791,7 +791,12 @@ function servicePortPlan(
   }
   if (modules.some((module) => module.name === GCS_MOUNT)) {
     for (const endpointId of gcsEndpointIds(seed)) {
-      plan.push({ mount: GCS_MOUNT, prefix: `/${endpointId}`, port: next(), gcsEndpointId: endpointId });
+      plan.push({
+        mount: GCS_MOUNT,
+        prefix: `/${endpointId}`,
+        port: next(),
+        gcsEndpointId: endpointId,
+      });
     }
   }
   return plan;

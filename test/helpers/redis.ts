@@ -136,11 +136,13 @@ export async function startRedisCluster(): Promise<RedisCluster> {
       ],
       { encoding: "utf8" },
     );
-    if (create.status !== 0) throw new Error(`redis-cli --cluster create failed: ${create.stdout}${create.stderr}`);
+    if (create.status !== 0)
+      throw new Error(`redis-cli --cluster create failed: ${create.stdout}${create.stderr}`);
     // the cluster serves once every node agrees that all slots are covered
     const deadline = Date.now() + 15_000;
     while (!nodes.every((n) => n.cli("cluster", "info").includes("cluster_state:ok"))) {
-      if (Date.now() > deadline) throw new Error("the Redis cluster did not reach cluster_state:ok");
+      if (Date.now() > deadline)
+        throw new Error("the Redis cluster did not reach cluster_state:ok");
       await new Promise((r) => setTimeout(r, 100));
     }
   } catch (error) {

@@ -34,7 +34,12 @@ class Fleet {
   readonly #lines: AsyncIterator<string>[] = [];
   readonly #stderr: string[] = [];
 
-  constructor(emulator: RunningEmulator, mode: "client" | "user", redisUrl: string, appName: string) {
+  constructor(
+    emulator: RunningEmulator,
+    mode: "client" | "user",
+    redisUrl: string,
+    appName: string,
+  ) {
     for (let i = 0; i < 8; i++) {
       const child = spawn(process.execPath, [WORKER, mode, redisUrl, appName], {
         env: { ...process.env, ...emulator.environmentVariables },
@@ -55,13 +60,17 @@ class Fleet {
   }
 
   async ready(): Promise<void> {
-    await Promise.all(this.#children.map(async (_c, i) => assert.equal(await this.#next(i), "ready")));
+    await Promise.all(
+      this.#children.map(async (_c, i) => assert.equal(await this.#next(i), "ready")),
+    );
   }
 
   /** Sends one command to every worker and collects their tallies. */
   async run(command: string): Promise<Tally[]> {
     for (const child of this.#children) child.stdin.write(`${command}\n`);
-    return Promise.all(this.#children.map(async (_c, i) => JSON.parse(await this.#next(i)) as Tally));
+    return Promise.all(
+      this.#children.map(async (_c, i) => JSON.parse(await this.#next(i)) as Tally),
+    );
   }
 
   async exit(): Promise<void> {
@@ -86,7 +95,7 @@ function issued(emulator: RunningEmulator, clientId: string): Record<string, str
   const out: Record<string, string[]> = {};
   for (const token of emulator.controls.tokens()) {
     if (token.kind !== "access" || token.clientId !== clientId) continue;
-    (out[token.resourceServer] ??= []).push(token.token);
+    out[token.resourceServer] = [...(out[token.resourceServer] ?? []), token.token];
   }
   return out;
 }
@@ -134,7 +143,11 @@ describe("a fleet of 8 processes on one Redis", () => {
 
       // the store holds the newest tokens, in the Python SDK's token-data shape
       const store = RedisTokenStorage.forGlobusApp(
-        { appName: "client-fleet", clientId: DEMO_CONFIDENTIAL_CLIENT_ID, environment: "production" },
+        {
+          appName: "client-fleet",
+          clientId: DEMO_CONFIDENTIAL_CLIENT_ID,
+          environment: "production",
+        },
         { url: redis.url },
       );
       const stored = await store.getTokenDataByResourceServer();
@@ -233,7 +246,8 @@ describe("a fleet of 8 processes on one Redis", () => {
       t.diagnostic(`${ok} calls succeeded, ${failed} failed with: ${[...names].join(", ")}`);
       assert.ok(failed > 0, "some calls met the outage");
       assert.ok(ok > failed, `most calls succeeded (${ok} ok, ${failed} failed)`);
-      for (const tally of settled) assert.ok(tally.ok >= 4, "every worker carries on without a login");
+      for (const tally of settled)
+        assert.ok(tally.ok >= 4, "every worker carries on without a login");
 
       const after = new RedisTokenStorage({
         url: redis.url,
@@ -243,8 +257,16 @@ describe("a fleet of 8 processes on one Redis", () => {
       await after.close();
       const now = issued(emulator, DEMO_NATIVE_CLIENT_ID);
       assert.equal(stored[FLOWS]?.access_token, now[FLOWS]?.at(-1), "the newest Flows token");
-      assert.equal(stored[TRANSFER]?.access_token, now[TRANSFER]?.at(-1), "the newest Transfer token");
-      assert.equal(emulator.controls.countGrants("authorization_code"), logins, "no worker logged in");
+      assert.equal(
+        stored[TRANSFER]?.access_token,
+        now[TRANSFER]?.at(-1),
+        "the newest Transfer token",
+      );
+      assert.equal(
+        emulator.controls.countGrants("authorization_code"),
+        logins,
+        "no worker logged in",
+      );
     } finally {
       await fleet.exit();
     }

@@ -18,7 +18,12 @@ import {
   startEmulator,
 } from "../../src/testing/index.ts";
 import { emulatorUserApp } from "../helpers/emulator-app.ts";
-import { type RedisCluster, type RedisServer, startRedis, startRedisCluster } from "../helpers/redis.ts";
+import {
+  type RedisCluster,
+  type RedisServer,
+  startRedis,
+  startRedisCluster,
+} from "../helpers/redis.ts";
 import { tokenData } from "../token-storage/helpers.ts";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
@@ -214,7 +219,11 @@ describe("RedisTokenStorage on one Redis", () => {
 
   test("Redis down: a typed error within the command timeout; back up: the same storage carries on", async () => {
     const server = await startRedis();
-    const store = new RedisTokenStorage({ url: server.url, keyPrefix: fresh(), commandTimeoutMs: 300 });
+    const store = new RedisTokenStorage({
+      url: server.url,
+      keyPrefix: fresh(),
+      commandTimeoutMs: 300,
+    });
     await store.storeTokenDataByResourceServer({ rs: tokenData({ resource_server: "rs" }) });
     await server.kill();
     await assert.rejects(
@@ -225,7 +234,9 @@ describe("RedisTokenStorage on one Redis", () => {
         e.message.includes(server.url),
     );
     await assert.rejects(
-      store.storeTokenDataByResourceServer({ rs: tokenData({ resource_server: "rs", access_token: "x" }) }),
+      store.storeTokenDataByResourceServer({
+        rs: tokenData({ resource_server: "rs", access_token: "x" }),
+      }),
       RedisTokenStorageError,
     );
     await server.start();
@@ -257,14 +268,24 @@ describe("RedisTokenStorage on one Redis", () => {
     assert.ok(error instanceof RedisTokenStorageError);
     assert.equal(error.code, "timeout");
     assert.match(error.message, /did not answer within 300 ms/);
-    for (const text of [error.message, String(error), inspect(error), inspect(store), store.target]) {
+    for (const text of [
+      error.message,
+      String(error),
+      inspect(error),
+      inspect(store),
+      store.target,
+    ]) {
       assert.doesNotMatch(text, /pw-SECRET/);
     }
     await store.close();
   });
 
   test("a slow Redis: a typed timeout, then normal service", async () => {
-    const store = new RedisTokenStorage({ url: redis.url, keyPrefix: fresh(), commandTimeoutMs: 300 });
+    const store = new RedisTokenStorage({
+      url: redis.url,
+      keyPrefix: fresh(),
+      commandTimeoutMs: 300,
+    });
     await store.getTokenData("rs");
     // Redis holds every client's commands for a second, as an overloaded server would
     redis.cli("CLIENT", "PAUSE", "1000", "ALL");
@@ -303,14 +324,42 @@ describe("RedisTokenStorage on one Redis", () => {
       await right.storeTokenDataByResourceServer({ rs: tokenData({ resource_server: "rs" }) });
       await right.close();
       // a user whose ACL allows other keys only
-      server.cli("-a", "right-SECRET", "ACL", "SETUSER", "jobs", "on", ">jobs-SECRET", "~other:*", "+@all");
-      const limited = new RedisTokenStorage({ url: `redis://jobs:jobs-SECRET@127.0.0.1:${server.port}` });
+      server.cli(
+        "-a",
+        "right-SECRET",
+        "ACL",
+        "SETUSER",
+        "jobs",
+        "on",
+        ">jobs-SECRET",
+        "~other:*",
+        "+@all",
+      );
+      const limited = new RedisTokenStorage({
+        url: `redis://jobs:jobs-SECRET@127.0.0.1:${server.port}`,
+      });
       const refused = await limited.getTokenData("rs").catch((e: unknown) => e);
       assert.ok(refused instanceof RedisTokenStorageError);
       assert.equal(refused.code, "refused");
       assert.match(refused.message, /NOPERM/);
       assert.doesNotMatch(refused.message, /SECRET/);
       await limited.close();
+      // the fleet guide's ACL is enough for everything the storage does
+      server.cli(
+        ...["-a", "right-SECRET", "ACL", "SETUSER", "globus-fleet", "on", ">fleet-SECRET"],
+        ...["~globus-sdk:*", "+@read", "+@write", "+@scripting"],
+      );
+      const fleet = new RedisTokenStorage({
+        url: `redis://globus-fleet:fleet-SECRET@127.0.0.1:${server.port}`,
+      });
+      await fleet.withRefreshLock("rs", async () => {
+        await fleet.storeTokenDataByResourceServer({
+          rs: tokenData({ resource_server: "rs", access_token: "fleet" }),
+        });
+      });
+      assert.equal((await fleet.getTokenData("rs"))?.access_token, "fleet");
+      assert.equal(await fleet.removeTokenData("rs"), true);
+      await fleet.close();
     } finally {
       await server.stop();
     }
@@ -346,7 +395,10 @@ describe("RedisTokenStorage on one Redis", () => {
         { appName: "other", clientId: DEMO_NATIVE_CLIENT_ID, environment: "sandbox" },
         { url: redis.url },
       );
-      assert.equal(other.tokensKey, `globus-sdk:app:${DEMO_NATIVE_CLIENT_ID}:other:sandbox:{DEFAULT}:tokens`);
+      assert.equal(
+        other.tokensKey,
+        `globus-sdk:app:${DEMO_NATIVE_CLIENT_ID}:other:sandbox:{DEFAULT}:tokens`,
+      );
       assert.equal(await other.getTokenData("flows.globus.org"), undefined);
       await other.close();
     } finally {
@@ -413,16 +465,22 @@ describe("RedisTokenStorage on a 3-master cluster", () => {
 
   test("a namespace's keys share one slot; namespaces spread; the lock works across nodes", async () => {
     const stores = ["DEFAULT", "alpha", "beta", "gamma"].map(
-      (namespace) => new RedisTokenStorage({ cluster: { rootNodes: cluster.rootNodes }, namespace }),
+      (namespace) =>
+        new RedisTokenStorage({ cluster: { rootNodes: cluster.rootNodes }, namespace }),
     );
     const node = cluster.nodes[0]!;
     const slot = (key: string) => node.cli("CLUSTER", "KEYSLOT", key).trim();
     for (const store of stores) {
       const base = store.tokensKey.replace(/tokens$/, "");
-      const slots = new Set(["tokens", "fences", "fence", "lock:rs"].map((k) => slot(`${base}${k}`)));
+      const slots = new Set(
+        ["tokens", "fences", "fence", "lock:rs"].map((k) => slot(`${base}${k}`)),
+      );
       assert.equal(slots.size, 1, `one slot for ${store.namespace}`);
     }
-    assert.ok(new Set(stores.map((s) => slot(s.tokensKey))).size > 1, "namespaces spread over slots");
+    assert.ok(
+      new Set(stores.map((s) => slot(s.tokensKey))).size > 1,
+      "namespaces spread over slots",
+    );
     await Promise.all(
       stores.map((store) =>
         store.withRefreshLock("rs", () =>
@@ -494,4 +552,5 @@ describe("the optional peer", () => {
 });
 
 // a type-level check that a UserApp accepts the provider as its storage
-void (() => new UserApp("typed", { clientId: "x", config: { tokenStorage: RedisTokenStorage.provider() } }));
+void (() =>
+  new UserApp("typed", { clientId: "x", config: { tokenStorage: RedisTokenStorage.provider() } }));

@@ -7,7 +7,12 @@ import { InvalidTokenDataError, TokenStorageClosedError } from "../../src/token-
 import { JSONTokenStorage } from "../../src/token-storage/json.ts";
 import { MemoryTokenStorage } from "../../src/token-storage/memory.ts";
 import { SQLiteTokenStorage } from "../../src/token-storage/sqlite.ts";
-import { type RedisCluster, type RedisServer, startRedis, startRedisCluster } from "../helpers/redis.ts";
+import {
+  type RedisCluster,
+  type RedisServer,
+  startRedis,
+  startRedisCluster,
+} from "../helpers/redis.ts";
 import { tempDir, tokenData, tokenResponse } from "./helpers.ts";
 
 // one server and one cluster for every Redis contract test; each test uses its own key prefix
@@ -34,7 +39,11 @@ const kinds: [string, (dir: string, name: string, namespace?: string) => BaseTok
   [
     "redis",
     (dir, name, namespace) =>
-      new RedisTokenStorage({ url: redis!.url, keyPrefix: `${path.basename(dir)}:${name}:`, namespace }),
+      new RedisTokenStorage({
+        url: redis!.url,
+        keyPrefix: `${path.basename(dir)}:${name}:`,
+        namespace,
+      }),
   ],
   [
     "redis cluster",
