@@ -79,12 +79,17 @@ function pidIsAlive(pid: number): boolean {
   }
 }
 
+const TEMP_NONCE = randomBytes(4).toString("hex");
+let tempCounter = 0;
+
 /**
  * A temporary file's path beside `target`: `.<name>.<pid>.<random>.tmp`, so a later writer
  * can tell whose it was ({@link removeLeftoverTemps}).
  */
 export function tempPathFor(target: string): string {
-  const name = `.${path.basename(target)}.${process.pid}.${randomBytes(6).toString("hex")}.tmp`;
+  // random per process (other hosts sharing the folder), counted within it
+  tempCounter += 1;
+  const name = `.${path.basename(target)}.${process.pid}.${TEMP_NONCE}${tempCounter.toString(16)}.tmp`;
   return path.join(path.dirname(target), name);
 }
 
@@ -102,13 +107,16 @@ export function fileWriteError(what: string, target: string, error: unknown): To
   return new TokenStorageError(`Cannot ${what} '${target}'${hint}`, { path: target, cause: error });
 }
 
-/** Writes `bytes` to a new 0600 file and flushes it; the file is removed on failure. */
-export function writeNewFile(file: string, bytes: Buffer): void {
+/**
+ * Writes `bytes` to a new 0600 file, flushed to the disk unless `flush` is false; the file
+ * is removed on failure.
+ */
+export function writeNewFile(file: string, bytes: Buffer, flush = true): void {
   const fd = openSync(file, "wx", 0o600);
   try {
     let written = 0;
     while (written < bytes.length) written += writeSync(fd, bytes, written);
-    fsyncSync(fd);
+    if (flush) fsyncSync(fd);
   } catch (error) {
     closeSync(fd);
     try {
@@ -129,7 +137,9 @@ export function writeNewFile(file: string, bytes: Buffer): void {
 function tryCreate(lockPath: string, record: LockRecord): boolean {
   const temp = tempPathFor(lockPath);
   try {
-    writeNewFile(temp, Buffer.from(JSON.stringify(record), "utf8"));
+    // no fsync: a lock does not outlive a power loss (its holder is gone), and an empty one
+    // left by it is judged after the unreadable-lock grace
+    writeNewFile(temp, Buffer.from(JSON.stringify(record), "utf8"), false);
   } catch (error) {
     throw fileWriteError("create the lock file", lockPath, error);
   }
@@ -260,7 +270,9 @@ async function acquire(
   timeoutMs: number,
   staleMs: number,
 ): Promise<string> {
-  const token = randomBytes(12).toString("hex");
+  // unique, not secret: it tells our own lock from a successor's
+  tempCounter += 1;
+  const token = `${TEMP_NONCE}-${process.pid}-${tempCounter}`;
   let delay = MIN_DELAY_MS;
   for (;;) {
     const record: LockRecord = {

@@ -156,6 +156,34 @@ export class JSONTokenStorage extends FileTokenStorage {
   }
 
   /**
+   * The entries after a change: those `change` left as they were keep their checked copy,
+   * so a store checks what it wrote, not the whole namespace again.
+   */
+  #checkChanged(
+    before: Map<string, TokenData>,
+    storedBefore: unknown,
+    stored: Record<string, unknown>,
+  ): Map<string, TokenData> {
+    const previous = (storedBefore as Record<string, unknown> | undefined) ?? {};
+    const entries = new Map<string, TokenData>();
+    for (const [resourceServer, value] of Object.entries(stored)) {
+      const kept = previous[resourceServer] === value ? before.get(resourceServer) : undefined;
+      if (kept) {
+        entries.set(resourceServer, kept);
+        continue;
+      }
+      const result = checkTokenData(value);
+      if (typeof result === "string") {
+        throw this.#formatError(
+          `Invalid token data for resource server '${resourceServer}' (${result})`,
+        );
+      }
+      entries.set(resourceServer, result);
+    }
+    return entries;
+  }
+
+  /**
    * Read-modify-write under the cross-process lock: `change` edits this namespace's stored
    * objects and returns false to skip writing. Every other namespace and key is kept.
    */
@@ -179,7 +207,11 @@ export class JSONTokenStorage extends FileTokenStorage {
           data: { ...doc.data, [this.namespace]: stored },
           "globus-sdk.version": SDK_VERSION,
         };
-        this.#loaded = { doc: next, entries: this.#checkEntries(next), version: undefined };
+        this.#loaded = {
+          doc: next,
+          entries: this.#checkChanged(current.entries, doc.data[this.namespace], stored),
+          version: undefined,
+        };
         return pythonJsonDumps(next);
       });
       if (written && this.#loaded) this.#loaded.version = written.version;

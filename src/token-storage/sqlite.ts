@@ -72,6 +72,8 @@ export class SQLiteTokenStorage extends FileTokenStorage {
   #opening: Promise<{ db: DatabaseSync; statements: Statements }> | undefined;
 
   /** @throws GlobusSDKUsageError for `":memory:"`: use {@link MemoryTokenStorage} instead. */
+  readonly #fsync: boolean;
+
   constructor(filepath: string, options: SQLiteTokenStorageOptions = {}) {
     if (filepath === ":memory:") {
       throw new GlobusSDKUsageError(
@@ -81,6 +83,7 @@ export class SQLiteTokenStorage extends FileTokenStorage {
     }
     super(filepath, options);
     this.#busyTimeoutMs = options.busyTimeoutMs ?? 10_000;
+    this.#fsync = options.fsync ?? true;
   }
 
   #wrap(error: unknown, doing: string): Error {
@@ -137,6 +140,8 @@ export class SQLiteTokenStorage extends FileTokenStorage {
     try {
       db.exec(`PRAGMA busy_timeout = ${Math.max(0, Math.floor(this.#busyTimeoutMs))}`);
       this.#retryBusy(() => db.exec("PRAGMA journal_mode = WAL"));
+      // fsync: false: commits survive a crash of the process, not always a power loss
+      if (!this.#fsync) db.exec("PRAGMA synchronous = NORMAL");
       this.#ensureSchema(db);
       return {
         db,

@@ -1,10 +1,10 @@
 // Cold start, ours: a fresh process imports the SDK, builds a UserApp on tokens already in a
-// JSON file, makes one bound call and exits. Service URLs come from the environment. The SDK
-// entry is an argument so the same script times the .ts sources and a compiled build.
-import type * as SDK from "../src/index.ts";
+// JSON file, makes one bound call and exits, printing its peak resident memory. Service URLs
+// come from the environment. The SDK entry is an argument: the published bundle (dist/) or
+// the .ts sources. Plain JavaScript, so that only the SDK's own loading is measured.
 
-const [entry, tokenPath, clientId] = process.argv.slice(2) as [string, string, string];
-const { FlowsClient, JSONTokenStorage, UserApp } = (await import(entry)) as typeof SDK;
+const [entry, tokenPath, clientId] = process.argv.slice(2);
+const { FlowsClient, JSONTokenStorage, UserApp } = await import(entry);
 const tokenStorage = new JSONTokenStorage(tokenPath);
 const app = new UserApp("bench-cold-start", {
   clientId,
@@ -15,3 +15,4 @@ const page = await new FlowsClient({ app }).listFlows().firstPage();
 await app.close();
 await tokenStorage.close();
 if (page.items.length === 0) throw new Error("no flows listed");
+console.log(JSON.stringify({ maxRSS: process.resourceUsage().maxRSS }));
