@@ -1,7 +1,7 @@
 // Runs every bench/*.ts module (each exports `run(): Promise<BenchResult[]>`), prints one
 // line per figure and writes bench/results.json. `npm run bench -- transport` runs a subset.
 import { readdirSync, writeFileSync } from "node:fs";
-import { cpus, totalmem } from "node:os";
+import { cpus, loadavg, totalmem } from "node:os";
 import type { BenchResult } from "./types.ts";
 
 const here = new URL(".", import.meta.url);
@@ -11,7 +11,16 @@ const modules = readdirSync(here)
   .filter((f) => only.length === 0 || only.some((name) => f.startsWith(name)))
   .sort();
 
-const machine = `${cpus().length} x ${cpus()[0]?.model ?? "cpu"}, ${Math.round(totalmem() / 2 ** 30)} GiB, node ${process.versions.node}`;
+/** Whether a row's ratio meets its target ("<= 1.05", ">= 0.5"). */
+function targetHolds(r: BenchResult): boolean {
+  const match = /^(<=|>=)\s*([\d.]+)$/.exec(r.target ?? "");
+  if (!match) return true;
+  return match[1] === "<=" ? r.ratio <= Number(match[2]) : r.ratio >= Number(match[2]);
+}
+
+const machine = `${cpus().length} x ${cpus()[0]?.model ?? "cpu"}, ${Math.round(totalmem() / 2 ** 30)} GiB, node ${process.versions.node}, load average ${loadavg()
+  .map((n) => n.toFixed(2))
+  .join(" ")} at start`;
 console.log(`machine: ${machine}`);
 const results: BenchResult[] = [];
 let failed = false;
@@ -20,11 +29,12 @@ for (const file of modules) {
   if (typeof mod.run !== "function") continue;
   try {
     for (const r of await mod.run()) {
+      if (r.target) r.holds = targetHolds(r);
       results.push(r);
       const fmt = (n: number) => (Number.isInteger(n) ? String(n) : n.toFixed(3));
       console.log(
         `${r.name}: ours ${fmt(r.ours)} ${r.unit}, baseline ${fmt(r.baseline)} ${r.unit}, ratio ${r.ratio.toFixed(3)}` +
-          (r.target ? ` (target ${r.target})` : "") +
+          (r.target ? ` (target ${r.target}: ${targetHolds(r) ? "holds" : "MISSED"})` : "") +
           (r.note ? ` — ${r.note}` : ""),
       );
     }

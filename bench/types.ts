@@ -8,6 +8,8 @@ export interface BenchResult {
   ratio: number;
   /** A target the ratio must meet, if any, e.g. "<= 1.10". */
   target?: string;
+  /** Whether the ratio meets the target (set by bench/run.ts). */
+  holds?: boolean;
   note?: string;
 }
 

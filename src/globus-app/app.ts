@@ -211,6 +211,7 @@ export abstract class GlobusApp implements AsyncDisposable {
   readonly #scopeRequirements = new Map<string, Scope[]>();
   /** One authorizer per resource server, built once however many callers ask at once. */
   readonly #authorizers = new Map<string, AuthorizerEntry>();
+  readonly #lazyAuthorizers = new Map<string, Authorizer>();
   readonly #toClose: Array<() => Promise<void> | void> = [];
   #storage: Promise<ValidatingTokenStorage> | undefined;
   #loginInFlight: Promise<void> | undefined;
@@ -481,7 +482,13 @@ export abstract class GlobusApp implements AsyncDisposable {
 
   /** The authorizer a bound service client uses for `resourceServer`. */
   authorizerFor(resourceServer: string): Authorizer {
-    return this.#lazyAuthorizer(resourceServer);
+    // one per resource server: every call of every bound client asks for it
+    let lazy = this.#lazyAuthorizers.get(resourceServer);
+    if (!lazy) {
+      lazy = this.#lazyAuthorizer(resourceServer);
+      this.#lazyAuthorizers.set(resourceServer, lazy);
+    }
+    return lazy;
   }
 
   /**

@@ -13,7 +13,13 @@ import {
   ResponseTooLargeError,
   TimeoutError,
 } from "./errors.ts";
-import { ExchangeFailure, exchange, hasHeader, type RawResponse } from "./http-client.ts";
+import {
+  ACCEPT_ENCODING,
+  ExchangeFailure,
+  exchange,
+  type RawResponse,
+  rawHeader,
+} from "./http-client.ts";
 import { isSecretField, redactUrl, scrubSecrets } from "./redact.ts";
 import type { Authorizer, GlobusResponse, HTTPMethod, RequestOptions } from "./types.ts";
 
@@ -141,6 +147,8 @@ export class Transport {
   readonly #errorClass: APIErrorClass;
   readonly #retry: Required<RetryOptions>;
   readonly #headers: Record<string, string>;
+  /** A default `Authorization` header, if one was configured (a secret to scrub). */
+  readonly #defaultAuthorization: string | undefined;
 
   constructor(options: TransportOptions) {
     objectArgument("new Transport", options, "options (with baseUrl)");
@@ -164,11 +172,15 @@ export class Transport {
     }
     if (!(this.timeoutMs > 0))
       throw new GlobusSDKUsageError("timeout must be a positive number of milliseconds.");
-    this.#headers = {
-      "User-Agent": userAgent(options.appName),
-      "X-Globus-Client-Info": CLIENT_INFO,
-      ...options.headers,
-    };
+    this.#headers = mergeHeaders(
+      {
+        "User-Agent": userAgent(options.appName),
+        "X-Globus-Client-Info": CLIENT_INFO,
+        "Accept-Encoding": ACCEPT_ENCODING,
+      },
+      options.headers,
+    );
+    this.#defaultAuthorization = headerIn(this.#headers, "authorization");
   }
 
   /** The app name the User-Agent carries. */
@@ -200,7 +212,7 @@ export class Transport {
     const url = query ? `${baseUrl}${baseUrl.includes("?") ? "&" : "?"}${query}` : baseUrl;
     const authorizer = options.authorizer === undefined ? this.authorizer : options.authorizer;
     const secrets: string[] = [];
-    const headers: Record<string, string> = { ...this.#headers, ...options.headers };
+    const headers = mergeHeaders(this.#headers, options.headers);
     let body: string | undefined;
     if (options.form !== undefined) {
       const form = new URLSearchParams();
@@ -215,9 +227,9 @@ export class Transport {
       body = jsonBody(options.body, method, options.path);
       headers["Content-Type"] = "application/json";
     }
-    for (const [name, value] of Object.entries(headers)) {
-      if (name.toLowerCase() === "authorization") secrets.push(value);
-    }
+    const givenAuthorization = headerIn(options.headers, "authorization");
+    if (givenAuthorization !== undefined) secrets.push(givenAuthorization);
+    else if (this.#defaultAuthorization !== undefined) secrets.push(this.#defaultAuthorization);
     const maxAttempts = options.maxAttempts ?? this.#retry.maxAttempts;
     const timeoutMs = options.timeout ?? this.timeoutMs;
     const maxResponseBytes =
@@ -240,7 +252,7 @@ export class Transport {
 
     for (let attempt = 1; ; attempt++) {
       if (options.signal?.aborted) throw this.#aborted(method, url, options.signal.reason);
-      if (authorizer && !hasHeader(options.headers, "authorization")) {
+      if (authorizer && givenAuthorization === undefined) {
         const value = await authorizer.getAuthorizationHeader();
         if (value === undefined) delete headers["Authorization"];
         else {
@@ -447,10 +459,33 @@ export class Transport {
 }
 
 /** A response header, the first value when it was sent more than once. */
+/** `base` with `extra` over it, names compared case-insensitively; a new object. */
+function mergeHeaders(
+  base: Readonly<Record<string, string>>,
+  extra: Readonly<Record<string, string>> | undefined,
+): Record<string, string> {
+  const out = { ...base };
+  if (!extra) return out;
+  for (const [name, value] of Object.entries(extra)) {
+    const lower = name.toLowerCase();
+    for (const key of Object.keys(out)) if (key.toLowerCase() === lower) delete out[key];
+    out[name] = value;
+  }
+  return out;
+}
+
+/** The value of header `name` (lower case) in a headers object, whatever its case. */
+function headerIn(
+  headers: Readonly<Record<string, string>> | undefined,
+  name: string,
+): string | undefined {
+  if (!headers) return undefined;
+  for (const [key, value] of Object.entries(headers)) if (key.toLowerCase() === name) return value;
+  return undefined;
+}
+
 function headerValue(raw: RawResponse, name: string): string | null {
-  const value = raw.headers[name];
-  if (value === undefined) return null;
-  return Array.isArray(value) ? (value[0] ?? null) : value;
+  return rawHeader(raw.rawHeaders, name) ?? null;
 }
 
 function toHeaders(rawHeaders: string[]): Headers {
