@@ -121,6 +121,19 @@ describe("a fleet of 8 processes on one Redis", () => {
     await redis.stop();
   });
 
+  /** A UserApp login (a person at a workstation) into the Redis store a fleet will share. */
+  async function workstationLogin(appName: string): Promise<RedisTokenStorage> {
+    const storage = RedisTokenStorage.forGlobusApp(
+      { appName, clientId: DEMO_NATIVE_CLIENT_ID, environment: "production" },
+      { url: redis.url },
+    );
+    await using app = emulatorUserApp(emulator, storage, appName);
+    new FlowsClient({ app });
+    new TransferClient({ app });
+    await app.login();
+    return storage;
+  }
+
   test("ClientApps x 20 concurrent calls to Flows and Transfer: one grant per resource server at start and one per expiry", async () => {
     const fleet = new Fleet(emulator, "client", redis.url, "client-fleet");
     try {
@@ -170,17 +183,7 @@ describe("a fleet of 8 processes on one Redis", () => {
 
   test("UserApps sharing one login, tokens expired: one refresh per resource server", async () => {
     const appName = "user-fleet";
-    const storage = RedisTokenStorage.forGlobusApp(
-      { appName, clientId: DEMO_NATIVE_CLIENT_ID, environment: "production" },
-      { url: redis.url },
-    );
-    {
-      // the workstation's login
-      await using app = emulatorUserApp(emulator, storage, appName);
-      new FlowsClient({ app });
-      new TransferClient({ app });
-      await app.login();
-    }
+    const storage = await workstationLogin(appName);
     const logins = emulator.controls.countGrants("authorization_code");
     const refreshes = emulator.controls.countGrants("refresh_token");
     emulator.controls.advanceClock(THREE_DAYS);
@@ -206,16 +209,7 @@ describe("a fleet of 8 processes on one Redis", () => {
 
   test("Redis killed and restarted mid-run: each call succeeds or fails typed, the store ends with the newest tokens", async (t) => {
     const appName = "restart-fleet";
-    const storage = RedisTokenStorage.forGlobusApp(
-      { appName, clientId: DEMO_NATIVE_CLIENT_ID, environment: "production" },
-      { url: redis.url },
-    );
-    {
-      await using app = emulatorUserApp(emulator, storage, appName);
-      new FlowsClient({ app });
-      new TransferClient({ app });
-      await app.login();
-    }
+    const storage = await workstationLogin(appName);
     await storage.close();
     const logins = emulator.controls.countGrants("authorization_code");
     const fleet = new Fleet(emulator, "user", redis.url, appName);

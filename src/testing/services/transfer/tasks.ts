@@ -297,28 +297,12 @@ export class TaskEngine {
   // --- running ---------------------------------------------------------------------------
 
   #runTransfer(task: TaskRecord, at: number): TaskRecord["fatalError"] {
-    const state = this.state;
-    const source = state.endpoint(task.sourceEndpointId);
-    const destination = task.destinationEndpointId
-      ? state.endpoint(task.destinationEndpointId)
-      : undefined;
-    const sourceRoot = source && state.rootOf(source);
-    const destinationRoot = destination && state.rootOf(destination);
-    if (!source || !destination || !sourceRoot || !destinationRoot) {
+    const prepared = this.#copyRun(task, at, false);
+    if (!prepared) {
       return { code: "ENDPOINT_ERROR", description: "An endpoint of this task no longer exists" };
     }
-    const run: CopyRun = {
-      task,
-      at,
-      filters: filterRulesOf(task.options),
-      source,
-      destination,
-      destinationRoot,
-      dryRun: false,
-      counts: { files: 0, directories: 0, bytes: 0, skipped: 0 },
-    };
     for (const item of task.transferItems) {
-      const error = this.#copyItem(run, item, sourceRoot);
+      const error = this.#copyItem(prepared.run, item, prepared.sourceRoot);
       if (error) return error;
     }
     return null;
@@ -326,6 +310,21 @@ export class TaskEngine {
 
   /** Files, directories and bytes a transfer would copy, counted at submission. */
   measure(task: TaskRecord): void {
+    const prepared = this.#copyRun(task, this.#now, true);
+    if (!prepared) return;
+    const { run, sourceRoot } = prepared;
+    for (const item of task.transferItems) this.#copyItem(run, item, sourceRoot);
+    task.files = run.counts.files + run.counts.skipped;
+    task.directories = run.counts.directories;
+    task.bytes = run.counts.bytes;
+  }
+
+  /** A copy of the task's items (or a dry run), when both its endpoints still exist. */
+  #copyRun(
+    task: TaskRecord,
+    at: number,
+    dryRun: boolean,
+  ): { run: CopyRun; sourceRoot: DirNode } | undefined {
     const state = this.state;
     const source = state.endpoint(task.sourceEndpointId);
     const destination = task.destinationEndpointId
@@ -333,21 +332,18 @@ export class TaskEngine {
       : undefined;
     const sourceRoot = source && state.rootOf(source);
     const destinationRoot = destination && state.rootOf(destination);
-    if (!source || !destination || !sourceRoot || !destinationRoot) return;
+    if (!source || !destination || !sourceRoot || !destinationRoot) return undefined;
     const run: CopyRun = {
       task,
-      at: this.#now,
+      at,
       filters: filterRulesOf(task.options),
       source,
       destination,
       destinationRoot,
-      dryRun: true,
+      dryRun,
       counts: { files: 0, directories: 0, bytes: 0, skipped: 0 },
     };
-    for (const item of task.transferItems) this.#copyItem(run, item, sourceRoot);
-    task.files = run.counts.files + run.counts.skipped;
-    task.directories = run.counts.directories;
-    task.bytes = run.counts.bytes;
+    return { run, sourceRoot };
   }
 
   #copyItem(run: CopyRun, item: TransferItem, sourceRoot: DirNode): TaskRecord["fatalError"] {
