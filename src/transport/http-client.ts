@@ -108,22 +108,20 @@ function clientFor(protocol: string): Client {
 
 // Deadlines of the exchanges in flight, checked by one timer while any is pending, rather
 // than a timer armed and cleared per request (measurable at thousands of calls a second).
-const deadlines = new Map<() => void, number>();
-let deadlineSweep: NodeJS.Timeout | undefined;
+// A deadline shorter than a few sweeps gets its own timer instead, to keep its precision.
 const SWEEP_MS = 50;
+const deadlines = new Map<() => void, { at: number } | { timer: NodeJS.Timeout }>();
+let deadlineSweep: NodeJS.Timeout | undefined;
 
 function watchDeadline(onTimeout: () => void, timeoutMs: number): void {
-  // a deadline shorter than the sweep gets its own timer, to keep its precision
   if (timeoutMs < SWEEP_MS * 4) {
-    const timer = setTimeout(onTimeout, timeoutMs);
-    deadlines.set(onTimeout, -1);
-    (onTimeout as { timer?: NodeJS.Timeout }).timer = timer;
+    deadlines.set(onTimeout, { timer: setTimeout(onTimeout, timeoutMs) });
     return;
   }
-  deadlines.set(onTimeout, performance.now() + timeoutMs);
+  deadlines.set(onTimeout, { at: performance.now() + timeoutMs });
   deadlineSweep ??= setInterval(() => {
     const now = performance.now();
-    for (const [fire, at] of deadlines) if (at >= 0 && at <= now) fire();
+    for (const [fire, deadline] of deadlines) if ("at" in deadline && deadline.at <= now) fire();
     if (deadlines.size === 0) {
       clearInterval(deadlineSweep);
       deadlineSweep = undefined;
@@ -132,8 +130,8 @@ function watchDeadline(onTimeout: () => void, timeoutMs: number): void {
 }
 
 function unwatchDeadline(onTimeout: () => void): void {
-  if (deadlines.get(onTimeout) === -1)
-    clearTimeout((onTimeout as { timer?: NodeJS.Timeout }).timer);
+  const deadline = deadlines.get(onTimeout);
+  if (deadline && "timer" in deadline) clearTimeout(deadline.timer);
   deadlines.delete(onTimeout);
 }
 
@@ -374,11 +372,19 @@ export function rawHeader(rawHeaders: readonly string[], name: string): string |
   return undefined;
 }
 
+/** The value of header `name` (lower case) in a headers object, whatever the case of its keys. */
+export function headerIn(
+  headers: Readonly<Record<string, string>> | undefined,
+  name: string,
+): string | undefined {
+  if (!headers) return undefined;
+  for (const [key, value] of Object.entries(headers)) if (key.toLowerCase() === name) return value;
+  return undefined;
+}
+
 /** Whether `headers` has `name` (lower case), whatever the case of its keys. */
 export function hasHeader(headers: Record<string, string> | undefined, name: string): boolean {
-  if (!headers) return false;
-  for (const key of Object.keys(headers)) if (key.toLowerCase() === name) return true;
-  return false;
+  return headerIn(headers, name) !== undefined;
 }
 
 function deleteHeader(headers: Record<string, string>, name: string): void {

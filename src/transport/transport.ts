@@ -17,6 +17,7 @@ import {
   ACCEPT_ENCODING,
   ExchangeFailure,
   exchange,
+  headerIn,
   type RawResponse,
   rawHeader,
 } from "./http-client.ts";
@@ -472,16 +473,6 @@ function mergeHeaders(
     out[name] = value;
   }
   return out;
-}
-
-/** The value of header `name` (lower case) in a headers object, whatever its case. */
-function headerIn(
-  headers: Readonly<Record<string, string>> | undefined,
-  name: string,
-): string | undefined {
-  if (!headers) return undefined;
-  for (const [key, value] of Object.entries(headers)) if (key.toLowerCase() === name) return value;
-  return undefined;
 }
 
 function headerValue(raw: RawResponse, name: string): string | null {

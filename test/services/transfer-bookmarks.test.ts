@@ -1,9 +1,9 @@
 /** TransferClient's bookmark methods against the emulator: each identity's named paths. */
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
-import { TransferAPIError, type TransferClient } from "../../src/index.ts";
+import type { TransferClient } from "../../src/index.ts";
 import { DEMO_COLLECTION_ID, type RunningEmulator } from "../../src/testing/index.ts";
-import { sent, transferWorld } from "./transfer-helpers.ts";
+import { refused, sent, transferWorld } from "./transfer-helpers.ts";
 
 let emulator: RunningEmulator;
 let alice: TransferClient;
@@ -13,9 +13,6 @@ before(async () => {
   ({ emulator, alice, bob, stop } = await transferWorld());
 });
 after(() => stop());
-
-const refused = (code: string, status: number) => (e: unknown) =>
-  e instanceof TransferAPIError && e.code === code && e.httpStatus === status;
 
 test("createBookmark, bookmarkList, getBookmark, updateBookmark, deleteBookmark", async () => {
   const created = await alice.createBookmark({

@@ -5,12 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
-import {
-  GlobusSDKUsageError,
-  TransferAPIError,
-  type TransferClient,
-  TransferData,
-} from "../../src/index.ts";
+import { GlobusSDKUsageError, type TransferClient, TransferData } from "../../src/index.ts";
 import {
   ALICE_IDENTITY_ID,
   BOB_IDENTITY_ID,
@@ -24,6 +19,7 @@ import {
   aliceGuestCollection,
   BOB_GCP_ID,
   MANY_FILES,
+  refused,
   runTasks,
   sent,
   submitProjectCopy,
@@ -47,9 +43,6 @@ before(async () => {
   ).id;
 });
 after(() => stop());
-
-const refused = (code: string, status: number) => (e: unknown) =>
-  e instanceof TransferAPIError && e.code === code && e.httpStatus === status;
 
 async function pagesOf<T>(paginator: { pages(): AsyncIterable<{ items: readonly T[] }> }) {
   const pages: T[][] = [];

@@ -6,7 +6,7 @@
  */
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
-import { TransferAPIError, type TransferClient } from "../../src/index.ts";
+import type { TransferClient } from "../../src/index.ts";
 import {
   BOB_IDENTITY_ID,
   DEMO_COLLECTION_ID,
@@ -18,6 +18,7 @@ import {
   ALICE_GCP_ID,
   aliceGuestCollection,
   BOB_GCP_ID,
+  refused,
   sent,
   transferWorld,
 } from "./transfer-helpers.ts";
@@ -30,9 +31,6 @@ before(async () => {
   ({ emulator, alice, bob, stop } = await transferWorld());
 });
 after(() => stop());
-
-const refused = (code: string, status: number) => (e: unknown) =>
-  e instanceof TransferAPIError && e.code === code && e.httpStatus === status;
 
 describe("endpoint documents", () => {
   test("getEndpoint carries the legacy fields and the caller's effective roles", async () => {

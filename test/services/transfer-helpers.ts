@@ -2,7 +2,7 @@
  * What the Transfer tests share: a seed with Globus Connect Personal collections (the kind
  * Transfer's own API administers and shares from), and small steps the scenarios repeat.
  */
-import { TransferClient, TransferData } from "../../src/index.ts";
+import { TransferAPIError, TransferClient, TransferData } from "../../src/index.ts";
 import { TransferScopes } from "../../src/scopes/index.ts";
 import {
   ALICE_IDENTITY_ID,
@@ -160,3 +160,7 @@ export function sent(emulator: RunningEmulator, method: string, path: string): R
   if (!entry) throw new Error(`no ${method} ${path} was logged`);
   return entry;
 }
+
+/** A predicate for `assert.rejects`: a Transfer error with this code and HTTP status. */
+export const refused = (code: string, status: number) => (e: unknown) =>
+  e instanceof TransferAPIError && e.code === code && e.httpStatus === status;

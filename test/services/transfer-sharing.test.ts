@@ -20,6 +20,7 @@ import {
 import {
   ALICE_GCP_ID,
   aliceGuestCollection,
+  refused,
   runTasks,
   sent,
   transferWorld,
@@ -33,9 +34,6 @@ before(async () => {
   ({ emulator, alice, bob, stop } = await transferWorld());
 });
 after(() => stop());
-
-const refused = (code: string, status: number) => (e: unknown) =>
-  e instanceof TransferAPIError && e.code === code && e.httpStatus === status;
 
 describe("sharing scenario", () => {
   test("a rule for Bob lets him ls Alice's guest collection; deleting it refuses him with a 403", async () => {

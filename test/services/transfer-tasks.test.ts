@@ -6,16 +6,12 @@
  */
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
-import {
-  DeleteData,
-  TransferAPIError,
-  type TransferClient,
-  TransferData,
-} from "../../src/index.ts";
+import { DeleteData, type TransferClient, TransferData } from "../../src/index.ts";
 import { FILE_RESULTS_PAGE_SIZE, type RunningEmulator } from "../../src/testing/index.ts";
 import {
   ALICE_GCP_ID,
   MANY_FILES,
+  refused,
   runTasks,
   sent,
   submitProjectCopy,
@@ -30,9 +26,6 @@ before(async () => {
   ({ emulator, alice, bob, stop } = await transferWorld());
 });
 after(() => stop());
-
-const refused = (code: string, status: number) => (e: unknown) =>
-  e instanceof TransferAPIError && e.code === code && e.httpStatus === status;
 
 const names = async (path: string) =>
   (await alice.operationLs(ALICE_GCP_ID, path)).DATA.map((entry) => entry.name);
