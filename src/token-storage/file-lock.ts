@@ -20,6 +20,12 @@ import { FileLockTimeoutError, TokenStorageError } from "./errors.ts";
 
 /** Options for {@link withFileLock}. */
 export interface FileLockOptions {
+  /**
+   * Keep this process's lock record file between takes (until {@link dropLockRecord} or
+   * exit), so a take is one hard link rather than a new file, a link and an unlink. For
+   * locks taken often, such as a token file's.
+   */
+  keepRecord?: boolean;
   /** How long to wait for the lock before throwing {@link FileLockTimeoutError}. Default 10 s. */
   timeoutMs?: number;
   /**
@@ -69,6 +75,14 @@ function parseRecord(text: string): LockRecord | undefined {
   return undefined;
 }
 
+let hostName: string | undefined;
+
+/** This host's name, asked once: every lock record and every stale check names it. */
+function thisHost(): string {
+  hostName ??= hostname();
+  return hostName;
+}
+
 function pidIsAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
@@ -108,10 +122,11 @@ export function fileWriteError(what: string, target: string, error: unknown): To
 }
 
 /**
- * Writes `bytes` to a new 0600 file, flushed to the disk unless `flush` is false; the file
- * is removed on failure.
+ * Writes `content` to a new 0600 file, flushed to the disk unless `flush` is false; the
+ * file is removed on failure.
  */
-export function writeNewFile(file: string, bytes: Buffer, flush = true): void {
+export function writeNewFile(file: string, content: string | Buffer, flush = true): void {
+  const bytes = typeof content === "string" ? Buffer.from(content, "utf8") : content;
   const fd = openSync(file, "wx", 0o600);
   try {
     let written = 0;
@@ -129,33 +144,96 @@ export function writeNewFile(file: string, bytes: Buffer, flush = true): void {
   closeSync(fd);
 }
 
-/**
- * Creates the lock with its record in one step: the record is written to a temporary file
- * first, which is then hard-linked into place. A lock file therefore never exists without
- * its record, whatever kills the process or fills the disk in between.
- */
-function tryCreate(lockPath: string, record: LockRecord): boolean {
+/** A lock record file this process keeps for a lock path, and the token it holds. */
+interface KeptRecord {
+  file: string;
+  token: string;
+}
+
+// by lock path; each removed at exit (and by dropLockRecord), or swept once we are gone
+const keptRecords = new Map<string, KeptRecord>();
+let removesKeptRecordsAtExit = false;
+
+function removeFile(file: string): void {
+  try {
+    unlinkSync(file);
+  } catch {
+    // already gone
+  }
+}
+
+/** Writes a lock record to a new temporary file beside the lock. */
+function writeRecordFile(lockPath: string, record: LockRecord): string {
   const temp = tempPathFor(lockPath);
   try {
     // no fsync: a lock does not outlive a power loss (its holder is gone), and an empty one
     // left by it is judged after the unreadable-lock grace
-    writeNewFile(temp, Buffer.from(JSON.stringify(record), "utf8"), false);
+    writeNewFile(temp, JSON.stringify(record), false);
   } catch (error) {
     throw fileWriteError("create the lock file", lockPath, error);
   }
+  return temp;
+}
+
+/** Hard-links a record file as the lock: false when another holds it. */
+function linkAsLock(recordFile: string, lockPath: string): boolean {
   try {
-    linkSync(temp, lockPath);
+    linkSync(recordFile, lockPath);
     return true;
   } catch (error) {
     if (errorCode(error) === "EEXIST") return false;
-    throw fileWriteError("create the lock file", lockPath, error);
-  } finally {
+    throw error;
+  }
+}
+
+/**
+ * Creates the lock with its record in one step: the record is written to a file first,
+ * which is then hard-linked into place. A lock file therefore never exists without its
+ * record, whatever kills the process or fills the disk in between. A kept record is
+ * re-dated (the lock's age is its record's) and linked again.
+ */
+function tryCreate(lockPath: string, record: LockRecord, keep: boolean): boolean {
+  const kept = keep ? keptRecords.get(lockPath) : undefined;
+  if (kept !== undefined && kept.token === record.token) {
     try {
-      unlinkSync(temp);
-    } catch {
-      // already gone
+      const now = new Date();
+      utimesSync(kept.file, now, now);
+      return linkAsLock(kept.file, lockPath);
+    } catch (error) {
+      // swept by another process after a long quiet spell: make a new one
+      if (errorCode(error) !== "ENOENT")
+        throw fileWriteError("create the lock file", lockPath, error);
+      keptRecords.delete(lockPath);
     }
   }
+  const file = writeRecordFile(lockPath, record);
+  let linked = false;
+  try {
+    linked = linkAsLock(file, lockPath);
+  } catch (error) {
+    removeFile(file);
+    throw fileWriteError("create the lock file", lockPath, error);
+  }
+  if (!keep) {
+    removeFile(file);
+  } else {
+    keptRecords.set(lockPath, { file, token: record.token });
+    if (!removesKeptRecordsAtExit) {
+      removesKeptRecordsAtExit = true;
+      process.once("exit", () => {
+        for (const { file } of keptRecords.values()) removeFile(file);
+      });
+    }
+  }
+  return linked;
+}
+
+/** Removes the record file this process keeps for `lockPath`, if any (a storage's close). */
+export function dropLockRecord(lockPath: string): void {
+  const kept = keptRecords.get(lockPath);
+  if (kept === undefined) return;
+  keptRecords.delete(lockPath);
+  removeFile(kept.file);
 }
 
 /**
@@ -214,7 +292,7 @@ function breakIfStale(lockPath: string, staleMs: number): { retry: boolean; hold
   const age = Date.now() - seen.mtimeMs;
   const holderDead =
     record !== undefined &&
-    record.hostname === hostname() &&
+    record.hostname === thisHost() &&
     record.pid !== process.pid &&
     !pidIsAlive(record.pid);
   const unreadable = record === undefined && age > UNREADABLE_GRACE_MS;
@@ -267,21 +345,24 @@ function release(lockPath: string, token: string): void {
 async function acquire(
   lockPath: string,
   deadline: number,
-  timeoutMs: number,
-  staleMs: number,
+  options: Required<Omit<FileLockOptions, "keepRecord">> & { keepRecord: boolean },
 ): Promise<string> {
-  // unique, not secret: it tells our own lock from a successor's
-  tempCounter += 1;
-  const token = `${TEMP_NONCE}-${process.pid}-${tempCounter}`;
+  const { timeoutMs, staleMs, keepRecord } = options;
+  // unique, not secret: it tells our own lock from a successor's (a kept record keeps its)
+  let token = keepRecord ? keptRecords.get(lockPath)?.token : undefined;
+  if (token === undefined) {
+    tempCounter += 1;
+    token = `${TEMP_NONCE}-${process.pid}-${tempCounter}`;
+  }
   let delay = MIN_DELAY_MS;
   for (;;) {
     const record: LockRecord = {
       pid: process.pid,
-      hostname: hostname(),
+      hostname: thisHost(),
       timestamp: Date.now(),
       token,
     };
-    if (tryCreate(lockPath, record)) return token;
+    if (tryCreate(lockPath, record, keepRecord)) return token;
     const { retry, holderPid } = breakIfStale(lockPath, staleMs);
     if (retry) continue;
     const remaining = deadline - Date.now();
@@ -315,32 +396,28 @@ export async function withFileLock<T>(
   const deadline = Date.now() + timeoutMs;
   const key = path.resolve(lockPath);
 
-  const previous = localQueues.get(key) ?? Promise.resolve();
+  const previous = localQueues.get(key);
   let releaseLocal!: () => void;
   const mine = new Promise<void>((resolve) => {
     releaseLocal = resolve;
   });
-  const tail = previous.then(() => mine);
+  const tail = previous === undefined ? mine : previous.then(() => mine);
   localQueues.set(key, tail);
   try {
-    let timer: NodeJS.Timeout | undefined;
-    const timedOut = await Promise.race([
-      previous.then(() => false),
-      new Promise<boolean>((resolve) => {
-        timer = setTimeout(() => resolve(true), Math.max(0, deadline - Date.now()));
-      }),
-    ]);
-    clearTimeout(timer);
-    if (timedOut) throw new FileLockTimeoutError(lockPath, timeoutMs, process.pid);
-
-    const token = await acquire(lockPath, deadline, timeoutMs, staleMs);
+    // only a caller queued behind another in this process waits here (no timer otherwise)
+    if (previous !== undefined) await waitForTurn(previous, deadline, lockPath, timeoutMs);
+    const token = await acquire(key, deadline, {
+      timeoutMs,
+      staleMs,
+      keepRecord: options.keepRecord ?? false,
+    });
     const heartbeat = setInterval(
       () => {
         try {
-          const seen = readLock(lockPath);
+          const seen = readLock(key);
           if (seen !== undefined && parseRecord(seen.text)?.token === token) {
             const now = new Date();
-            utimesSync(lockPath, now, now);
+            utimesSync(key, now, now);
           }
         } catch {
           // a failed refresh only risks a takeover later; never fail the caller for it
@@ -353,12 +430,30 @@ export async function withFileLock<T>(
       return await fn();
     } finally {
       clearInterval(heartbeat);
-      release(lockPath, token);
+      release(key, token);
     }
   } finally {
     releaseLocal();
     if (localQueues.get(key) === tail) localQueues.delete(key);
   }
+}
+
+/** Waits for the caller ahead in this process, up to the deadline. */
+async function waitForTurn(
+  previous: Promise<void>,
+  deadline: number,
+  lockPath: string,
+  timeoutMs: number,
+): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = await Promise.race([
+    previous.then(() => false),
+    new Promise<boolean>((resolve) => {
+      timer = setTimeout(() => resolve(true), Math.max(0, deadline - Date.now()));
+    }),
+  ]);
+  clearTimeout(timer);
+  if (timedOut) throw new FileLockTimeoutError(lockPath, timeoutMs, process.pid);
 }
 
 /**

@@ -8,8 +8,11 @@ import { mkdirSync, readFileSync, renameSync, statSync, unlinkSync, utimesSync }
 import path from "node:path";
 import { optionsArgument, stringArgument } from "../arguments.ts";
 import { BaseTokenStorage, type TokenStorageOptions } from "./base.ts";
+import { replaceNeedsFlush } from "./durability.ts";
 import { TokenStorageError } from "./errors.ts";
 import {
+  dropLockRecord,
+  type FileLockOptions,
   fileWriteError,
   removeLeftoverTemps,
   tempPathFor,
@@ -28,11 +31,18 @@ export interface FileTokenStorageOptions extends TokenStorageOptions {
   /** Age after which another process's lock is taken over. Default 30 s. */
   lockStaleMs?: number;
   /**
-   * Flush each write to the disk before it replaces the file (default `true`). `false` is
-   * faster where flushes are slow; a write stays atomic if the process dies, but a power
-   * loss or kernel crash may lose the latest writes.
+   * Whether each write is flushed to the disk (fsync) before it replaces the file.
+   * - `"auto"` (the default): flushed unless the file system keeps a replaced file whole
+   *   through a power loss by itself (ext4 in its default modes, and memory file systems),
+   *   and always for a file's first write. Either way a crash leaves the old file or the
+   *   new one; unflushed, a power loss may lose the last few seconds of writes.
+   * - `true`: always flushed, so a write that returned survives a power loss.
+   * - `false`: never flushed. A write stays atomic if the process dies, but a power loss
+   *   or kernel crash may lose it, or on file systems other than ext4 leave an empty file.
+   *
+   * SQLite storage reads `false` as `synchronous = NORMAL` and anything else as `FULL`.
    */
-  fsync?: boolean;
+  fsync?: boolean | "auto";
 }
 
 function errorCode(error: unknown): string | undefined {
@@ -41,14 +51,14 @@ function errorCode(error: unknown): string | undefined {
 
 /**
  * Writes `text` to `filepath` so that readers see either the old file or the new one,
- * never a mix: a 0600 temporary file beside the target, fsync, then rename over. A
- * symlinked `filepath` is kept, and its target replaced.
+ * never a mix: a 0600 temporary file beside the target, fsync (unless `flush` is false),
+ * then rename over. A symlinked `filepath` is kept, and its target replaced.
  */
 export function writeFileAtomic(filepath: string, text: string, flush = true): void {
   const target = writeTarget(filepath);
   const temp = tempPathFor(target);
   try {
-    writeNewFile(temp, Buffer.from(text, "utf8"), flush);
+    writeNewFile(temp, text, flush);
     // Dated a little in the past, so that any later write in place (the Python SDK's) gets
     // a newer modification time, and our own version counts as quiet at once.
     const past = new Date(Date.now() - RACY_WRITE_MS - 1_000);
@@ -119,7 +129,9 @@ export abstract class FileTokenStorage extends BaseTokenStorage {
   readonly filepath: string;
   readonly #lockTimeoutMs: number | undefined;
   readonly #lockStaleMs: number | undefined;
-  readonly #fsync: boolean;
+  readonly #fsync: boolean | "auto";
+  /** Whether a replace in the file's folder needs a flush, once asked ("auto"). */
+  #replaceNeedsFlush: boolean | undefined;
   #checkedModes = false;
   #sweptTemps = false;
 
@@ -129,7 +141,7 @@ export abstract class FileTokenStorage extends BaseTokenStorage {
     this.filepath = path.resolve(stringArgument(where, filepath, "filepath"));
     this.#lockTimeoutMs = options.lockTimeoutMs;
     this.#lockStaleMs = options.lockStaleMs;
-    this.#fsync = options.fsync ?? true;
+    this.#fsync = options.fsync ?? "auto";
   }
 
   /**
@@ -218,14 +230,16 @@ export abstract class FileTokenStorage extends BaseTokenStorage {
     change: (current: FileVersion | undefined) => string | undefined | Promise<string | undefined>,
   ): Promise<{ text: string; version: FileVersion | undefined } | undefined> {
     this.ensureFolder();
-    const lockOptions: { timeoutMs?: number; staleMs?: number } = {};
+    // the token file's lock is taken on every write: keep its record between takes
+    const lockOptions: FileLockOptions = { keepRecord: true };
     if (this.#lockTimeoutMs !== undefined) lockOptions.timeoutMs = this.#lockTimeoutMs;
     if (this.#lockStaleMs !== undefined) lockOptions.staleMs = this.#lockStaleMs;
     return withFileLock(
       `${this.filepath}.lock`,
       async () => {
         this.checkFileModes();
-        const text = await change(this.currentVersion());
+        const before = this.currentVersion();
+        const text = await change(before);
         if (text === undefined) return undefined;
         if (!this.#sweptTemps) {
           // crashed writers' temporary files, each a whole copy of the tokens: once per
@@ -234,11 +248,28 @@ export abstract class FileTokenStorage extends BaseTokenStorage {
           removeLeftoverTemps(`${this.filepath}.lock`);
           this.#sweptTemps = true;
         }
-        writeFileAtomic(this.filepath, text, this.#fsync);
+        writeFileAtomic(this.filepath, text, this.#flushes(before !== undefined));
         return { text, version: this.currentVersion() };
       },
       lockOptions,
     );
+  }
+
+  /**
+   * Whether this write is flushed. Under "auto" a first write always is (no old version
+   * to fall back on); a replace asks the file system, once per storage.
+   */
+  #flushes(replacing: boolean): boolean {
+    if (this.#fsync !== "auto") return this.#fsync;
+    if (!replacing) return true;
+    this.#replaceNeedsFlush ??= replaceNeedsFlush(path.dirname(writeTarget(this.filepath)));
+    return this.#replaceNeedsFlush;
+  }
+
+  /** Closes the storage and removes the lock record this process kept for its file. */
+  override async close(): Promise<void> {
+    await super.close();
+    dropLockRecord(`${this.filepath}.lock`);
   }
 
   /** One refresh at a time per resource server among every process using this file. */

@@ -31,7 +31,8 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
  * in "1.0" are read and rewritten as "2.0"), so a Python program and this SDK can share
  * one file.
  *
- * Writes are atomic (temporary file, fsync, rename), serialised across processes by an
+ * Writes are atomic (temporary file, flushed where the file system needs it, rename; see
+ * {@link FileTokenStorageOptions.fsync}), serialised across processes by an
  * advisory lock file (`<file>.lock`), and keep every other namespace and unknown key. The
  * file is created 0600 and missing folders 0700. Reads are answered from memory while the
  * file is unchanged on disk, so a get costs the same with 10 entries as with 1,000. A
@@ -163,11 +164,13 @@ export class JSONTokenStorage extends FileTokenStorage {
     before: Map<string, TokenData>,
     storedBefore: unknown,
     stored: Record<string, unknown>,
+    checked: ReadonlyMap<unknown, TokenData> | undefined,
   ): Map<string, TokenData> {
     const previous = (storedBefore as Record<string, unknown> | undefined) ?? {};
     const entries = new Map<string, TokenData>();
     for (const [resourceServer, value] of Object.entries(stored)) {
-      const kept = previous[resourceServer] === value ? before.get(resourceServer) : undefined;
+      const kept =
+        previous[resourceServer] === value ? before.get(resourceServer) : checked?.get(value);
       if (kept) {
         entries.set(resourceServer, kept);
         continue;
@@ -186,8 +189,12 @@ export class JSONTokenStorage extends FileTokenStorage {
   /**
    * Read-modify-write under the cross-process lock: `change` edits this namespace's stored
    * objects and returns false to skip writing. Every other namespace and key is kept.
+   * `checked` maps stored objects `change` made to the checked entries they came from.
    */
-  async #update(change: (stored: Record<string, unknown>) => boolean): Promise<boolean> {
+  async #update(
+    change: (stored: Record<string, unknown>) => boolean,
+    checked?: ReadonlyMap<unknown, TokenData>,
+  ): Promise<boolean> {
     try {
       const written = await this.updateFile(async (version) => {
         const cached = this.#loaded;
@@ -209,7 +216,7 @@ export class JSONTokenStorage extends FileTokenStorage {
         };
         this.#loaded = {
           doc: next,
-          entries: this.#checkChanged(current.entries, doc.data[this.namespace], stored),
+          entries: this.#checkChanged(current.entries, doc.data[this.namespace], stored, checked),
           version: undefined,
         };
         return pythonJsonDumps(next);
@@ -224,12 +231,16 @@ export class JSONTokenStorage extends FileTokenStorage {
   }
 
   protected async storeImpl(data: Record<string, TokenData>): Promise<void> {
+    // the entries come checked (and copied) by the base class: no need to check them again
+    const checked = new Map<unknown, TokenData>();
     await this.#update((stored) => {
       for (const [resourceServer, entry] of Object.entries(data)) {
-        stored[resourceServer] = toStoredObject(entry);
+        const storedEntry = toStoredObject(entry);
+        checked.set(storedEntry, entry);
+        stored[resourceServer] = storedEntry;
       }
       return true;
-    });
+    }, checked);
   }
 
   protected async getAllImpl(): Promise<Record<string, TokenData>> {

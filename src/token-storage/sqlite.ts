@@ -83,7 +83,7 @@ export class SQLiteTokenStorage extends FileTokenStorage {
     }
     super(filepath, options);
     this.#busyTimeoutMs = options.busyTimeoutMs ?? 10_000;
-    this.#fsync = options.fsync ?? true;
+    this.#fsync = options.fsync !== false;
   }
 
   #wrap(error: unknown, doing: string): Error {

@@ -41,7 +41,7 @@ export function checkTokenData(value: unknown): TokenData | string {
   }
   const notJson = notJsonReason(value, "token data");
   if (notJson) return notJson;
-  const copy = structuredClone(value) as Record<string, unknown>;
+  const copy = copyJsonValue(value) as Record<string, unknown>;
   for (const field of OPTIONAL_STRINGS) copy[field] ??= null;
   return copy as TokenData;
 }
@@ -64,48 +64,49 @@ export function toStoredObject(data: TokenData): Record<string, unknown> {
 
 /** A deep copy, so callers never share objects with a storage's internals. */
 export function copyTokenData(data: TokenData): TokenData {
-  return structuredClone(data);
+  return copyJsonValue(data) as TokenData;
 }
 
-const NON_ASCII = /[\u0080-\uffff]/;
+/**
+ * A deep copy of a JSON value (plain objects, arrays and primitives), far cheaper than
+ * `structuredClone` for the small flat objects token data are. Anything else (a Date, a
+ * Map) is left to `structuredClone`, which keeps what it is.
+ */
+function copyJsonValue(value: unknown): unknown {
+  if (value === null || typeof value !== "object") return value;
+  if (Array.isArray(value)) return value.map(copyJsonValue);
+  const prototype = Object.getPrototypeOf(value);
+  if (prototype !== Object.prototype && prototype !== null) return structuredClone(value);
+  const copy: Record<string, unknown> = {};
+  for (const key of Object.keys(value)) {
+    copy[key] = copyJsonValue((value as Record<string, unknown>)[key]);
+  }
+  return copy;
+}
 
-/** `\uXXXX` for each non-ASCII UTF-16 unit, as Python's `ensure_ascii` writes them. */
-function escapeNonAscii(text: string): string {
-  return text.replace(
-    /[\u0080-\uffff]/g,
-    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`,
-  );
+// Python's `ensure_ascii` escapes everything outside printable ASCII that JSON.stringify
+// leaves as it is: DEL and every non-ASCII UTF-16 unit (a surrogate pair as two escapes)
+const NOT_PRINTABLE_ASCII = /[\u007f-\uffff]/;
+const NOT_PRINTABLE_ASCII_ALL = /[\u007f-\uffff]/g;
+
+function escapeUnit(unit: string): string {
+  return `\\u${unit.charCodeAt(0).toString(16).padStart(4, "0")}`;
 }
 
 /**
  * Serialises like Python's `json.dumps` with default settings (`", "` and `": "`
  * separators, non-ASCII escaped), so files we write are the same bytes Python would write
- * for the same data. One `JSON.stringify`, then one pass over its output that widens the
- * separators outside strings and escapes non-ASCII inside them.
+ * for the same data. One `JSON.stringify` with one-space indentation, which already
+ * writes `": "` and puts every other separator before a line break; the line breaks and
+ * indentation then go. JSON.stringify escapes line breaks inside strings, so every raw one
+ * is structure, and characters to escape occur only inside strings.
  */
 export function pythonJsonDumps(value: unknown): string {
-  const compact = JSON.stringify(value, (_key, v: unknown) =>
-    typeof v === "function" ? undefined : v,
-  );
-  if (compact === undefined) return "null";
-  let out = "";
-  let from = 0;
-  for (let i = 0; i < compact.length; i++) {
-    const c = compact.charCodeAt(i);
-    if (c === 0x22) {
-      // a string: copy it whole (escaping non-ASCII), skipping its escaped quotes
-      let end = i + 1;
-      while (compact.charCodeAt(end) !== 0x22) end += compact.charCodeAt(end) === 0x5c ? 2 : 1;
-      const literal = compact.slice(i, end + 1);
-      out += compact.slice(from, i) + (NON_ASCII.test(literal) ? escapeNonAscii(literal) : literal);
-      i = end;
-      from = end + 1;
-    } else if (c === 0x2c || c === 0x3a) {
-      out += `${compact.slice(from, i + 1)} `;
-      from = i + 1;
-    }
-  }
-  return out + compact.slice(from);
+  // functions are dropped (null in lists), as Python cannot hold them either
+  const indented = JSON.stringify(value, null, 1);
+  if (indented === undefined) return "null";
+  const text = indented.replace(/,\n */g, ", ").replace(/\n */g, "");
+  return NOT_PRINTABLE_ASCII.test(text) ? text.replace(NOT_PRINTABLE_ASCII_ALL, escapeUnit) : text;
 }
 
 /**

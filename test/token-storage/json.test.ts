@@ -1,10 +1,12 @@
 import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
 import {
   chmodSync,
   existsSync,
   mkdirSync,
   readdirSync,
   readFileSync,
+  rmSync,
   statSync,
   writeFileSync,
 } from "node:fs";
@@ -153,7 +155,103 @@ describe("JSONTokenStorage", () => {
     chmodSync(file, 0o644);
     await store.storeTokenDataByResourceServer({ rs2: tokenData({ resource_server: "rs2" }) });
     assert.equal(statSync(file).mode & 0o777, 0o600);
+    // while open, the lock's record is kept beside the file (and holds no token)
+    const [record, ...others] = readdirSync(path.dirname(file)).filter((n) => n !== "tokens.json");
+    assert.deepEqual(others, []);
+    assert.match(
+      record!,
+      new RegExp(`^\\.tokens\\.json\\.lock\\.${process.pid}\\.[0-9a-f]+\\.tmp$`),
+    );
+    assert.equal(statSync(path.join(path.dirname(file), record!)).mode & 0o777, 0o600);
+    await store.close();
     assert.deepEqual(readdirSync(path.dirname(file)), ["tokens.json"]);
+  });
+
+  test("the lock record is made once and linked for each write; it holds no token", async () => {
+    const folder = path.join(dir, "kept-record");
+    const file = path.join(folder, "tokens.json");
+    const store = new JSONTokenStorage(file);
+    const recordOf = () => {
+      const names = readdirSync(folder).filter((n) => n.startsWith(".tokens.json.lock."));
+      assert.equal(names.length, 1, `one record, found ${names.join(", ")}`);
+      return path.join(folder, names[0]!);
+    };
+    await store.storeTokenDataByResourceServer({
+      rs: tokenData({ resource_server: "rs", access_token: "secret-access-1" }),
+    });
+    const first = statSync(recordOf());
+    await store.storeTokenDataByResourceServer({
+      rs: tokenData({ resource_server: "rs", access_token: "secret-access-2" }),
+    });
+    const second = statSync(recordOf());
+    assert.equal(second.ino, first.ino, "the same record file, not a new one per write");
+    // linked as the lock only while a write holds it
+    assert.equal(second.nlink, 1);
+    assert.equal(existsSync(`${file}.lock`), false);
+    const text = readFileSync(recordOf(), "utf8");
+    assert.deepEqual(Object.keys(JSON.parse(text)).sort(), [
+      "hostname",
+      "pid",
+      "timestamp",
+      "token",
+    ]);
+    assert.doesNotMatch(text, /secret-access/);
+    await store.close();
+  });
+
+  test("a lock record another process swept is made again at the next write", async () => {
+    const folder = path.join(dir, "swept-record");
+    const file = path.join(folder, "tokens.json");
+    const store = new JSONTokenStorage(file);
+    await store.storeTokenDataByResourceServer({ a: tokenData({ resource_server: "a" }) });
+    const [swept] = readdirSync(folder).filter((n) => n.startsWith(".tokens.json.lock."));
+    rmSync(path.join(folder, swept!));
+    await store.storeTokenDataByResourceServer({ b: tokenData({ resource_server: "b" }) });
+    assert.deepEqual(Object.keys(await store.getTokenDataByResourceServer()).sort(), ["a", "b"]);
+    const remade = readdirSync(folder).filter((n) => n.startsWith(".tokens.json.lock."));
+    assert.equal(remade.length, 1);
+    assert.notEqual(remade[0], swept);
+    assert.equal(existsSync(`${file}.lock`), false);
+    await store.close();
+  });
+
+  test("a process that exits without closing its storage leaves no lock record", async () => {
+    const folder = path.join(dir, "exit-record");
+    const file = path.join(folder, "tokens.json");
+    const module = new URL("../../src/token-storage/json.ts", import.meta.url).href;
+    const script = [
+      `const { JSONTokenStorage } = await import(${JSON.stringify(module)});`,
+      `const store = new JSONTokenStorage(${JSON.stringify(file)});`,
+      `await store.storeTokenDataByResourceServer({ rs: ${JSON.stringify(tokenData({ resource_server: "rs" }))} });`,
+    ].join("\n");
+    const child = spawnSync(process.execPath, ["--input-type=module", "-e", script], {
+      encoding: "utf8",
+    });
+    assert.equal(child.status, 0, child.stderr);
+    assert.deepEqual(readdirSync(folder), ["tokens.json"]);
+  });
+
+  test("characters outside printable ASCII are escaped as Python's json.dumps escapes them", async () => {
+    const file = path.join(dir, "escapes.json");
+    const store = new JSONTokenStorage(file);
+    await store.storeTokenDataByResourceServer({
+      rs: {
+        ...tokenData({ resource_server: "rs", access_token: "at", refresh_token: null }),
+        note: ["\u00e9\u{1f600}\u007f", [], {}, { "k\u00e9": 'a,\n:b"\\' }],
+      },
+    });
+    // `json.dumps(["é😀\x7f", [], {}, {"ké": "a,\n:b\"\\"}])` in CPython 3.12
+    const expected =
+      '"note": ["\\u00e9\\ud83d\\ude00\\u007f", [], {}, {"k\\u00e9": "a,\\n:b\\"\\\\"}]';
+    const text = readFileSync(file, "utf8");
+    assert.ok(text.includes(expected), text);
+    assert.match(text, /^[\x20-\x7e]*$/);
+    assert.deepEqual((await new JSONTokenStorage(file).getTokenData("rs"))?.["note"], [
+      "\u00e9\u{1f600}\u007f",
+      [],
+      {},
+      { "k\u00e9": 'a,\n:b"\\' },
+    ]);
   });
 
   test("a missing file reads as empty and is not created by reads", async () => {
