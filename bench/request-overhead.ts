@@ -71,12 +71,13 @@ export async function run(): Promise<BenchResult[]> {
     const url = `${info.urls["flows"]}flows/${flowId}`;
 
     const agent = new Agent({ keepAlive: true });
-    // the same request on the wire as ours, so the server does the same work
+    // the same request on the wire as ours, byte for byte (header order too), so the
+    // server does the same work
     const headers = {
-      Authorization: `Bearer ${token}`,
       "User-Agent": userAgent("bench-per-call"),
       "X-Globus-Client-Info": CLIENT_INFO,
       "Accept-Encoding": "gzip, deflate, br",
+      Authorization: `Bearer ${token}`,
     };
     const bare = () =>
       new Promise<unknown>((resolve, reject) => {

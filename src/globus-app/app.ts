@@ -457,7 +457,11 @@ export abstract class GlobusApp implements AsyncDisposable {
       onRelogin: T | undefined,
     ) => {
       const generation = this.#loginGeneration;
-      const authorizer = await this.getAuthorizer(resourceServer);
+      // the built authorizer at once when there is one (every call but the first)
+      this.#assertOpen();
+      const authorizer =
+        this.#authorizers.get(resourceServer)?.authorizer ??
+        (await this.getAuthorizer(resourceServer));
       try {
         return await use(authorizer);
       } catch (error) {

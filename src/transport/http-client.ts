@@ -10,14 +10,13 @@ import type * as Https from "node:https";
 import type * as Zlib from "node:zlib";
 import { isSecureUrl } from "./encoding.ts";
 
-/** What came back: status, headers (lower-case names) and the decoded body text. */
+/** What came back: status, headers as sent and the decoded body text. */
 export interface RawResponse {
   status: number;
-  headers: Http.IncomingHttpHeaders;
-  /** Name/value pairs as sent, for building a `Headers` on demand. */
+  /** Name/value pairs as sent, for reading one or building a `Headers` on demand. */
   rawHeaders: string[];
   text: string;
-  /** The URL that answered, after any redirects. */
+  /** The URL that answered: the one given, or where redirects led. */
   url: string;
 }
 
@@ -246,17 +245,15 @@ export function exchange(url: string, options: ExchangeOptions): Promise<RawResp
         readBody(response, options.maxResponseBytes, (error, text) => {
           if (error instanceof ExchangeFailure) finish(error);
           else if (error) finish(networkFailure(error, false));
+          // plain data only: a closure over `response` here kept every response (and
+          // what hangs off it) alive through young-generation collections, which then
+          // cost more than the rest of the exchange
           else
             finish(undefined, {
               status,
-              get headers() {
-                return response.headers;
-              },
               rawHeaders: response.rawHeaders,
               text: text!,
-              get url() {
-                return typeof target === "string" ? new URL(target).href : target.href;
-              },
+              url: typeof target === "string" ? target : target.href,
             });
         });
       });

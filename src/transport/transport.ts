@@ -261,7 +261,7 @@ export class Transport {
           secrets.push(value);
         }
       }
-      const started = performance.now();
+      const started = debug.enabled ? performance.now() : 0;
       const outcome = await this.#attempt<T>(
         method,
         url,
@@ -272,12 +272,11 @@ export class Transport {
         scrub,
         canResend,
       );
-      const elapsed = (performance.now() - started).toFixed(1);
       if ("response" in outcome) {
         const response = outcome.response;
         if (debug.enabled) {
           debug(
-            `${method} ${scrub(redactUrl(url))} -> ${response.status} in ${elapsed}ms (attempt ${attempt})`,
+            `${method} ${scrub(redactUrl(url))} -> ${response.status} in ${msSince(started)}ms (attempt ${attempt})`,
           );
         }
         if (retryingAfter401) {
@@ -313,7 +312,7 @@ export class Transport {
       }
       if (debug.enabled) {
         debug(
-          `${method} ${scrub(redactUrl(url))} -> ${outcome.failure.error.name} in ${elapsed}ms (attempt ${attempt})`,
+          `${method} ${scrub(redactUrl(url))} -> ${outcome.failure.error.name} in ${msSince(started)}ms (attempt ${attempt})`,
         );
       }
       await this.#maybeWait(outcome.failure, attempt, maxAttempts, options.signal, method, url);
@@ -380,26 +379,7 @@ export class Transport {
         if (raw.status < 400) return { failure: { error, retryable: canResend } };
       }
     }
-    let headersObject: Headers | undefined;
-    return {
-      response: {
-        method,
-        url: shownUrl,
-        status: raw.status,
-        // built on first use: most callers never look
-        get headers() {
-          if (!headersObject) headersObject = toHeaders(raw.rawHeaders);
-          return headersObject;
-        },
-        data: data as T,
-        text,
-        requestId:
-          headerValue(raw, "x-request-id") ??
-          (typeof (data as { request_id?: unknown })?.request_id === "string"
-            ? (data as { request_id: string }).request_id
-            : undefined),
-      },
-    };
+    return { response: new DecodedResponse<T>(method, shownUrl, raw, data as T) };
   }
 
   #exchangeFailure(
@@ -484,6 +464,45 @@ function toHeaders(rawHeaders: string[]): Headers {
   for (let i = 0; i + 1 < rawHeaders.length; i += 2)
     headers.append(rawHeaders[i]!, rawHeaders[i + 1]!);
   return headers;
+}
+
+/**
+ * A decoded response. Plain fields and a class getter, with no closure over the exchange:
+ * such a closure kept each response's context alive through young-generation collections,
+ * costing more per call than the rest of the transport.
+ */
+class DecodedResponse<T> implements GlobusResponse<T> {
+  readonly method: string;
+  readonly url: string;
+  readonly status: number;
+  readonly data: T;
+  readonly text: string;
+  readonly requestId: string | undefined;
+  readonly #rawHeaders: string[];
+  #headers: Headers | undefined;
+
+  constructor(method: string, url: string, raw: RawResponse, data: T) {
+    this.method = method;
+    this.url = url;
+    this.status = raw.status;
+    this.data = data;
+    this.text = raw.text;
+    this.#rawHeaders = raw.rawHeaders;
+    const fromBody = (data as { request_id?: unknown } | undefined)?.request_id;
+    this.requestId =
+      headerValue(raw, "x-request-id") ?? (typeof fromBody === "string" ? fromBody : undefined);
+  }
+
+  /** The response headers, built on first use: most callers never look. */
+  get headers(): Headers {
+    this.#headers ??= toHeaders(this.#rawHeaders);
+    return this.#headers;
+  }
+}
+
+/** Milliseconds since a `performance.now()` reading, for debug lines. */
+function msSince(started: number): string {
+  return (performance.now() - started).toFixed(1);
 }
 
 function isJson(contentType: string | null): boolean {

@@ -99,8 +99,18 @@ describe("notebooks and GUIs", () => {
     assert.equal(exchanges, 2, "the wrong code, then the right one");
     await flows.listFlows().firstPage();
     assert.equal(logins(), exchanges, "the stored tokens serve the calls");
-    const file = readdirSync(join(home, ".globus", "app", DEMO_NATIVE_CLIENT_ID, "two-step"));
-    assert.deepEqual(file, ["tokens.json"], "only the tokens are written");
+    const folder = join(home, ".globus", "app", DEMO_NATIVE_CLIENT_ID, "two-step");
+    const [records, others] = partition(readdirSync(folder), (name) =>
+      /^\.tokens\.json\.lock\.\d+\.[0-9a-f]+\.tmp$/.test(name),
+    );
+    assert.deepEqual(others, ["tokens.json"], "only the tokens are written");
+    // beside them, while the app is open, at most the file lock's record: no secret in it
+    assert.ok(records.length <= 1);
+    for (const record of records) {
+      const fields = JSON.parse(readFileSync(join(folder, record), "utf8"));
+      assert.deepEqual(Object.keys(fields).sort(), ["hostname", "pid", "timestamp", "token"]);
+      assert.equal(fields.pid, process.pid);
+    }
   });
 
   test("the command-line flow's prompt hooks get the URL and return the code", async () => {
@@ -560,3 +570,7 @@ describe("beyond Python", () => {
     ]);
   });
 });
+
+function partition<T>(items: T[], test: (item: T) => boolean): [T[], T[]] {
+  return [items.filter(test), items.filter((item) => !test(item))];
+}

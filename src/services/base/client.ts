@@ -372,22 +372,17 @@ export interface OperationOptions extends CallOptions {
 }
 
 function requestFor(spec: OperationSpec, options: OperationOptions): RequestOptions {
-  const query =
-    spec.query || options.queryParams ? { ...spec.query, ...options.queryParams } : undefined;
-  return {
-    method: spec.method ?? "GET",
-    path: spec.path,
-    ...(spec.authorized === false ? { authorizer: null } : {}),
-    ...(query ? { query } : {}),
-    ...(spec.body !== undefined ? { body: spec.body } : {}),
-    ...(spec.retrySafe ? { retrySafe: true } : {}),
-    ...(options.headers ? { headers: options.headers } : {}),
-    ...(options.signal ? { signal: options.signal } : {}),
-    ...(options.timeout !== undefined ? { timeout: options.timeout } : {}),
-    ...(options.maxResponseBytes !== undefined
-      ? { maxResponseBytes: options.maxResponseBytes }
-      : {}),
-  };
+  // built field by field: this runs for every call of every client
+  const request: RequestOptions = { method: spec.method ?? "GET", path: spec.path };
+  if (spec.authorized === false) request.authorizer = null;
+  if (spec.query || options.queryParams) request.query = { ...spec.query, ...options.queryParams };
+  if (spec.body !== undefined) request.body = spec.body;
+  if (spec.retrySafe) request.retrySafe = true;
+  if (options.headers) request.headers = options.headers;
+  if (options.signal) request.signal = options.signal;
+  if (options.timeout !== undefined) request.timeout = options.timeout;
+  if (options.maxResponseBytes !== undefined) request.maxResponseBytes = options.maxResponseBytes;
+  return request;
 }
 
 function definedOnly(params: Record<string, unknown>): Record<string, unknown> {
