@@ -5,10 +5,10 @@
  * in its own process, so this process's CPU time is the client's alone. Medians of
  * interleaved rounds, alternating which goes first.
  */
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { Agent, request } from "node:http";
-import { tmpdir } from "node:os";
+import { cpus, tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
@@ -19,13 +19,19 @@ import { CLIENT_INFO, userAgent } from "../src/transport/transport.ts";
 import { type BenchResult, median } from "./types.ts";
 
 const CALLS = 1_000;
-const ROUNDS = 21;
+const ROUNDS = 31;
 const WARM_UP_CALLS = 1_000;
 const BIN = fileURLToPath(new URL("../src/cli/bin.ts", import.meta.url));
 
 interface Sample {
   wallMs: number;
   cpuUs: number;
+}
+
+/** The CPU list a process may run on (`taskset -p -c`), to restore it afterwards. */
+function affinityOf(pid: number): string | undefined {
+  const out = spawnSync("taskset", ["-p", "-c", String(pid)], { encoding: "utf8" }).stdout;
+  return /:\s*([\d,-]+)\s*$/.exec(out ?? "")?.[1];
 }
 
 async function sample(calls: () => Promise<void>): Promise<Sample> {
@@ -39,9 +45,17 @@ async function sample(calls: () => Promise<void>): Promise<Sample> {
 
 export async function run(): Promise<BenchResult[]> {
   const dir = mkdtempSync(join(tmpdir(), "globus-bench-per-call-"));
-  const emulator = spawn(process.execPath, [BIN, "emulator", "--port", "0", "--json"], {
-    stdio: ["ignore", "pipe", "inherit"],
-  });
+  // each process on its own core where taskset can say so: the scheduler moving them
+  // about (and onto one core) is the larger part of this bench's noise
+  const pinned = cpus().length >= 2 && spawnSync("taskset", ["-V"]).status === 0;
+  const emulatorArgs = [BIN, "emulator", "--port", "0", "--json"];
+  const emulator = pinned
+    ? spawn("taskset", ["-c", "1", process.execPath, ...emulatorArgs], {
+        stdio: ["ignore", "pipe", "inherit"],
+      })
+    : spawn(process.execPath, emulatorArgs, { stdio: ["ignore", "pipe", "inherit"] });
+  const ownAffinity = pinned ? affinityOf(process.pid) : undefined;
+  if (ownAffinity) spawnSync("taskset", ["-p", "-c", "0", String(process.pid)]);
   try {
     const info = JSON.parse(
       await new Promise<string>((resolve) =>
@@ -133,6 +147,7 @@ export async function run(): Promise<BenchResult[]> {
       },
     ];
   } finally {
+    if (ownAffinity) spawnSync("taskset", ["-p", "-c", ownAffinity, String(process.pid)]);
     emulator.kill("SIGTERM");
     rmSync(dir, { recursive: true, force: true });
   }
