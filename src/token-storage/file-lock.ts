@@ -148,6 +148,9 @@ export function writeNewFile(file: string, content: string | Buffer, flush = tru
 interface KeptRecord {
   file: string;
   token: string;
+  /** The record's inode: linked as the lock, it names our lock at one stat. */
+  ino: number;
+  dev: number;
 }
 
 // by lock path; each removed at exit (and by dropLockRecord), or swept once we are gone
@@ -217,7 +220,8 @@ function tryCreate(lockPath: string, record: LockRecord, keep: boolean): boolean
   if (!keep) {
     removeFile(file);
   } else {
-    keptRecords.set(lockPath, { file, token: record.token });
+    const { ino, dev } = statSync(file);
+    keptRecords.set(lockPath, { file, token: record.token, ino, dev });
     if (!removesKeptRecordsAtExit) {
       removesKeptRecordsAtExit = true;
       process.once("exit", () => {
@@ -331,6 +335,21 @@ function breakIfStale(lockPath: string, staleMs: number): { retry: boolean; hold
 }
 
 function release(lockPath: string, token: string): void {
+  const kept = keptRecords.get(lockPath);
+  if (kept?.token === token) {
+    // our kept record is the lock while we hold it (one inode, two names). The record
+    // still being there proves the inode was never freed and reused by another's lock.
+    try {
+      const lock = statSync(lockPath);
+      const record = statSync(kept.file);
+      if (lock.ino === kept.ino && lock.dev === kept.dev && record.ino === kept.ino) {
+        removeFile(lockPath);
+        return;
+      }
+    } catch {
+      // gone, or unreadable: the record check below decides
+    }
+  }
   const seen = readLock(lockPath);
   // Only remove our own lock: if ours was taken over as stale, the new holder keeps theirs.
   if (seen !== undefined && parseRecord(seen.text)?.token === token) {
