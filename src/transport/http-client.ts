@@ -187,7 +187,16 @@ export function exchange(url: string, options: ExchangeOptions): Promise<RawResp
               : "http:"
             : target.protocol;
         const client = clientFor(protocol);
-        request = client.request(target, { method, headers, agent: client.agent });
+        const parts = typeof target === "string" ? requestParts(target) : undefined;
+        request = parts
+          ? client.request({
+              ...parts.origin,
+              path: parts.path,
+              method,
+              headers,
+              agent: client.agent,
+            })
+          : client.request(target, { method, headers, agent: client.agent });
       } catch (error) {
         finish(networkFailure(error, true));
         return;
@@ -266,6 +275,45 @@ export function exchange(url: string, options: ExchangeOptions): Promise<RawResp
     }
     send(url, options.method, headers, options.body, 0);
   });
+}
+
+/** What `http.request` needs of an origin (`protocol`, `hostname`, `port`), parsed once. */
+type OriginParts = Pick<Http.RequestOptions, "protocol" | "hostname" | "port">;
+const origins = new Map<string, OriginParts>();
+const MAX_ORIGINS = 64;
+// a path http.request takes as it is: already encoded, nothing a URL parser would rewrite
+// (dot segments, backslashes, fragments, spaces or non-ASCII)
+const PLAIN_PATH = /^\/[\w\-~!$&'()*+,;=:@%/?]*$/;
+const REWRITTEN_PATH = /\/\.|%2e/i;
+
+/**
+ * A URL split into its origin's parts (parsed once per origin) and its path, so that a
+ * request does not parse the whole URL again; undefined when the URL is not that plain
+ * (credentials in it, a path a URL parser would rewrite), which then goes as a string.
+ */
+function requestParts(url: string): { origin: OriginParts; path: string } | undefined {
+  const hostStart = url.indexOf("://") + 3;
+  const pathStart = url.indexOf("/", hostStart);
+  if (hostStart < 3 || pathStart < 0) return undefined;
+  const path = url.slice(pathStart);
+  if (!PLAIN_PATH.test(path) || REWRITTEN_PATH.test(path)) return undefined;
+  const originText = url.slice(0, pathStart);
+  let origin = origins.get(originText);
+  if (origin === undefined) {
+    let parsed: URL;
+    try {
+      parsed = new URL(originText);
+    } catch {
+      return undefined;
+    }
+    if (parsed.username || parsed.password || parsed.pathname !== "/") return undefined;
+    // the brackets of an IPv6 literal are URL syntax, not part of the host name
+    const hostname = parsed.hostname.replace(/^\[(.*)\]$/, "$1");
+    origin = { protocol: parsed.protocol, hostname, port: parsed.port || undefined };
+    if (origins.size >= MAX_ORIGINS) origins.clear();
+    origins.set(originText, origin);
+  }
+  return { origin, path };
 }
 
 function redirectTarget(from: URL, location: string, hops: number): URL | ExchangeFailure {

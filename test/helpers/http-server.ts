@@ -31,7 +31,8 @@ export function json(response: ServerResponse, status: number, body: unknown, he
   response.end(JSON.stringify(body));
 }
 
-export async function startTestServer(): Promise<TestServer> {
+/** Listens on 127.0.0.1, or on `host` (`"::1"` for IPv6 loopback). */
+export async function startTestServer(host = "127.0.0.1"): Promise<TestServer> {
   let handler: TestHandler = (_req, res) => json(res, 200, { ok: true });
   let count = 0;
   const requests: SeenRequest[] = [];
@@ -55,10 +56,13 @@ export async function startTestServer(): Promise<TestServer> {
     sockets.add(socket);
     socket.on("close", () => sockets.delete(socket));
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(0, host, resolve);
+  });
   const { port } = server.address() as AddressInfo;
   return {
-    url: `http://127.0.0.1:${port}/`,
+    url: `http://${host.includes(":") ? `[${host}]` : host}:${port}/`,
     requests,
     handle(next) {
       handler = next;

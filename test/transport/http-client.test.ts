@@ -184,3 +184,43 @@ test("a burst of concurrent calls queues on at most 64 connections per origin", 
   assert.ok(ports.size <= 64, `${ports.size} connections`);
   assert.ok(peak > 1 && peak <= 64, `peak ${peak} requests in flight`);
 });
+
+describe("what goes on the wire", () => {
+  test("a plain path is sent as built, with the Host the URL names", async () => {
+    server.handle((_req, res) => json(res, 200, { ok: true }));
+    await transport().request({ path: "v0.10/endpoint/ab-12/ls", query: { path: "/~/a b" } });
+    const seen = server.requests[0]!;
+    assert.equal(seen.url, "/v0.10/endpoint/ab-12/ls?path=%2F%7E%2Fa+b");
+    assert.equal(seen.headers.host, new URL(server.url).host);
+  });
+
+  test("a path a URL parser would rewrite is sent as the parser writes it", async () => {
+    server.handle((_req, res) => json(res, 200, { ok: true }));
+    const t = transport();
+    await t.request({ path: "with space/caf\u00e9" });
+    await t.request({ path: "a/./b/../c" });
+    await t.request({ path: ".well-known/openid-configuration" });
+    assert.deepEqual(
+      server.requests.map((r) => r.url),
+      ["/with%20space/caf%C3%A9", "/a/c", "/.well-known/openid-configuration"],
+    );
+  });
+
+  test("an IPv6 loopback base URL reaches its server", async (t) => {
+    let v6: TestServer;
+    try {
+      v6 = await startTestServer("::1");
+    } catch {
+      t.skip("this machine has no IPv6 loopback");
+      return;
+    }
+    try {
+      const response = await transport(v6.url).request({ path: "v1/thing" });
+      assert.equal(response.status, 200);
+      assert.equal(v6.requests[0]?.url, "/v1/thing");
+      assert.equal(v6.requests[0]?.headers.host, new URL(v6.url).host);
+    } finally {
+      await v6.close();
+    }
+  });
+});
