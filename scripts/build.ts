@@ -48,7 +48,7 @@ const builtinsWithoutFacade: Plugin = {
     );
     esbuild.onLoad({ filter: /.*/, namespace: "builtin" }, (args) => {
       const module = process.getBuiltinModule(args.path) as Record<string, unknown>;
-      const names = Object.keys(Object.getOwnPropertyDescriptors(module)).filter(
+      const names = Object.getOwnPropertyNames(module).filter(
         (name) => /^[A-Za-z_$][\w$]*$/.test(name) && name !== "default",
       );
       // each export read through a pure call, so the bundle keeps (and reads) only the

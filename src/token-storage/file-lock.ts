@@ -121,6 +121,15 @@ export function fileWriteError(what: string, target: string, error: unknown): To
   return new TokenStorageError(`Cannot ${what} '${target}'${hint}`, { path: target, cause: error });
 }
 
+/** Removes a file that may already be gone (never created, renamed, or swept). */
+export function removeFile(file: string): void {
+  try {
+    unlinkSync(file);
+  } catch {
+    // already gone
+  }
+}
+
 /**
  * Writes `content` to a new 0600 file, flushed to the disk unless `flush` is false; the
  * file is removed on failure.
@@ -134,11 +143,7 @@ export function writeNewFile(file: string, content: string | Buffer, flush = tru
     if (flush) fsyncSync(fd);
   } catch (error) {
     closeSync(fd);
-    try {
-      unlinkSync(file);
-    } catch {
-      // already gone
-    }
+    removeFile(file);
     throw error;
   }
   closeSync(fd);
@@ -156,14 +161,6 @@ interface KeptRecord {
 // by lock path; each removed at exit (and by dropLockRecord), or swept once we are gone
 const keptRecords = new Map<string, KeptRecord>();
 let removesKeptRecordsAtExit = false;
-
-function removeFile(file: string): void {
-  try {
-    unlinkSync(file);
-  } catch {
-    // already gone
-  }
-}
 
 /** Writes a lock record to a new temporary file beside the lock. */
 function writeRecordFile(lockPath: string, record: LockRecord): string {
@@ -326,11 +323,7 @@ function breakIfStale(lockPath: string, staleMs: number): { retry: boolean; hold
       // someone holds a newer lock; theirs stands
     }
   }
-  try {
-    unlinkSync(aside);
-  } catch {
-    // already gone
-  }
+  removeFile(aside);
   return { retry: true };
 }
 
@@ -352,19 +345,13 @@ function release(lockPath: string, token: string): void {
   }
   const seen = readLock(lockPath);
   // Only remove our own lock: if ours was taken over as stale, the new holder keeps theirs.
-  if (seen !== undefined && parseRecord(seen.text)?.token === token) {
-    try {
-      unlinkSync(lockPath);
-    } catch {
-      // already gone
-    }
-  }
+  if (seen !== undefined && parseRecord(seen.text)?.token === token) removeFile(lockPath);
 }
 
 async function acquire(
   lockPath: string,
   deadline: number,
-  options: Required<Omit<FileLockOptions, "keepRecord">> & { keepRecord: boolean },
+  options: Required<FileLockOptions>,
 ): Promise<string> {
   const { timeoutMs, staleMs, keepRecord } = options;
   // unique, not secret: it tells our own lock from a successor's (a kept record keeps its)

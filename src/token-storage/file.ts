@@ -4,7 +4,7 @@
  * temporary files, the refresh lock, and a cache that is trusted while the file has not
  * changed on disk. A custom file format only says how to read and write its text.
  */
-import { mkdirSync, readFileSync, renameSync, statSync, unlinkSync, utimesSync } from "node:fs";
+import { mkdirSync, readFileSync, renameSync, statSync, utimesSync } from "node:fs";
 import path from "node:path";
 import { optionsArgument, stringArgument } from "../arguments.ts";
 import { BaseTokenStorage, type TokenStorageOptions } from "./base.ts";
@@ -14,6 +14,7 @@ import {
   dropLockRecord,
   type FileLockOptions,
   fileWriteError,
+  removeFile,
   removeLeftoverTemps,
   tempPathFor,
   withFileLock,
@@ -65,11 +66,7 @@ export function writeFileAtomic(filepath: string, text: string, flush = true): v
     utimesSync(temp, past, past);
     renameSync(temp, target);
   } catch (error) {
-    try {
-      unlinkSync(temp);
-    } catch {
-      // never created, or already renamed
-    }
+    removeFile(temp);
     throw fileWriteError("write the token file", filepath, error);
   }
 }

@@ -145,15 +145,20 @@ export class JSONTokenStorage extends FileTokenStorage {
     const raw = (doc.data[this.namespace] as Record<string, unknown> | undefined) ?? {};
     const entries = new Map<string, TokenData>();
     for (const [resourceServer, value] of Object.entries(raw)) {
-      const result = checkTokenData(value);
-      if (typeof result === "string") {
-        throw this.#formatError(
-          `Invalid token data for resource server '${resourceServer}' (${result})`,
-        );
-      }
-      entries.set(resourceServer, result);
+      entries.set(resourceServer, this.#checkedEntry(resourceServer, value));
     }
     return entries;
+  }
+
+  /** One stored entry, checked, or the format error that names its resource server. */
+  #checkedEntry(resourceServer: string, value: unknown): TokenData {
+    const result = checkTokenData(value);
+    if (typeof result === "string") {
+      throw this.#formatError(
+        `Invalid token data for resource server '${resourceServer}' (${result})`,
+      );
+    }
+    return result;
   }
 
   /**
@@ -171,17 +176,7 @@ export class JSONTokenStorage extends FileTokenStorage {
     for (const [resourceServer, value] of Object.entries(stored)) {
       const kept =
         previous[resourceServer] === value ? before.get(resourceServer) : checked?.get(value);
-      if (kept) {
-        entries.set(resourceServer, kept);
-        continue;
-      }
-      const result = checkTokenData(value);
-      if (typeof result === "string") {
-        throw this.#formatError(
-          `Invalid token data for resource server '${resourceServer}' (${result})`,
-        );
-      }
-      entries.set(resourceServer, result);
+      entries.set(resourceServer, kept ?? this.#checkedEntry(resourceServer, value));
     }
     return entries;
   }
