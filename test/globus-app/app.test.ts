@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { after, afterEach, before, beforeEach, describe, test } from "node:test";
+import { describe, test } from "node:test";
 import {
   ClientApp,
   createGlobusAppConfig,
@@ -25,25 +25,14 @@ import {
   DEMO_NATIVE_CLIENT_ID,
   EmulatorLoginFlowManager,
   type RunningEmulator,
-  startEmulator,
 } from "../../src/testing/index.ts";
+import { emulatorHomeHooks } from "../helpers/emulator-app.ts";
 
 let emulator: RunningEmulator;
-let home: string;
-const savedEnv = { ...process.env };
-
-before(async () => {
-  emulator = await startEmulator();
-});
-after(() => emulator.stop());
-beforeEach(() => {
-  home = mkdtempSync(join(tmpdir(), "globus-app-test-"));
-  Object.assign(process.env, emulator.environmentVariables, { HOME: home });
-  emulator.controls.reset();
-});
-afterEach(() => {
-  process.env = { ...savedEnv };
-  rmSync(home, { recursive: true, force: true });
+emulatorHomeHooks("globus-app-test-", {
+  emulator: (running) => {
+    emulator = running;
+  },
 });
 
 /** A login client on the emulator's clock, so id_tokens issued after advanceClock validate. */

@@ -6,10 +6,10 @@
  * that outlive their tokens, and named grants.
  */
 import assert from "node:assert/strict";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { hostname, tmpdir } from "node:os";
-import { dirname, join } from "node:path";
-import { after, afterEach, before, beforeEach, describe, test } from "node:test";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { hostname } from "node:os";
+import { dirname } from "node:path";
+import { describe, test } from "node:test";
 import {
   defaultGlobusAppTokenPath,
   FlowsClient,
@@ -24,8 +24,8 @@ import {
   DEMO_NATIVE_CLIENT_ID,
   EmulatorLoginFlowManager,
   type RunningEmulator,
-  startEmulator,
 } from "../../src/testing/index.ts";
+import { emulatorHomeHooks } from "../helpers/emulator-app.ts";
 import { userTokens } from "../services/helpers.ts";
 
 const FLOWS_ALL = "https://auth.globus.org/scopes/eec9b274-0c81-4334-bdc2-54e90e689b9a/all";
@@ -33,20 +33,10 @@ const TRANSFER_ALL = "urn:globus:auth:scope:transfer.api.globus.org:all";
 const APP_NAME = "shared-with-python";
 
 let emulator: RunningEmulator;
-let home: string;
-const savedEnv = { ...process.env };
-before(async () => {
-  emulator = await startEmulator();
-});
-after(() => emulator.stop());
-beforeEach(() => {
-  home = mkdtempSync(join(tmpdir(), "globus-python-defaults-"));
-  Object.assign(process.env, emulator.environmentVariables, { HOME: home });
-  emulator.controls.reset();
-});
-afterEach(() => {
-  process.env = { ...savedEnv };
-  rmSync(home, { recursive: true, force: true });
+emulatorHomeHooks("globus-python-defaults-", {
+  emulator: (running) => {
+    emulator = running;
+  },
 });
 
 const logins = () => emulator.controls.countGrants("authorization_code");

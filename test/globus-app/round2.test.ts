@@ -5,11 +5,10 @@
  * and what goes beyond it (profiles in one store, apps from the environment).
  */
 import assert from "node:assert/strict";
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { Readable, Writable } from "node:stream";
-import { after, afterEach, before, beforeEach, describe, test } from "node:test";
+import { after, before, describe, test } from "node:test";
 import {
   AutomaticLoginFlowManager,
   ClientApp,
@@ -42,32 +41,25 @@ import {
   DEMO_NATIVE_CLIENT_ID,
   EmulatorLoginFlowManager,
   type RunningEmulator,
-  startEmulator,
 } from "../../src/testing/index.ts";
-import { emulatorUserApp } from "../helpers/emulator-app.ts";
+import { emulatorHomeHooks, emulatorUserApp } from "../helpers/emulator-app.ts";
 import { json, startTestServer, type TestServer } from "../helpers/http-server.ts";
 
 let emulator: RunningEmulator;
 let server: TestServer;
 let home: string;
-const savedEnv = { ...process.env };
+emulatorHomeHooks("globus-round2-", {
+  emulator: (running) => {
+    emulator = running;
+  },
+  home: (folder) => {
+    home = folder;
+  },
+});
 before(async () => {
-  emulator = await startEmulator();
   server = await startTestServer();
 });
-after(async () => {
-  await emulator.stop();
-  await server.close();
-});
-beforeEach(() => {
-  home = mkdtempSync(join(tmpdir(), "globus-round2-"));
-  Object.assign(process.env, emulator.environmentVariables, { HOME: home });
-  emulator.controls.reset();
-});
-afterEach(() => {
-  process.env = { ...savedEnv };
-  rmSync(home, { recursive: true, force: true });
-});
+after(() => server.close());
 
 const logins = () => emulator.controls.countGrants("authorization_code");
 const nativeClient = () =>

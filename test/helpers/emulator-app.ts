@@ -1,4 +1,8 @@
 /** A UserApp wired to an emulator, the way most app-level tests need one. */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, afterEach, before, beforeEach } from "node:test";
 import {
   NativeAppAuthClient,
   type TokenStorage,
@@ -11,6 +15,7 @@ import {
   DEMO_NATIVE_CLIENT_ID,
   EmulatorLoginFlowManager,
   type RunningEmulator,
+  startEmulator,
 } from "../../src/testing/index.ts";
 
 /**
@@ -39,5 +44,35 @@ export function emulatorUserApp(
         approveAs: { controls: emulator.controls, identityId },
       }),
     },
+  });
+}
+
+/**
+ * Registers the hooks of a suite on one emulator where each test gets a fresh HOME (a
+ * temporary folder named `<prefix>…`), the emulator's environment variables and a reset
+ * emulator; the process environment is restored, and the folder removed, after each test.
+ * `use` hears the emulator once it runs and, if it asks, each test's HOME.
+ */
+export function emulatorHomeHooks(
+  prefix: string,
+  use: { emulator(emulator: RunningEmulator): void; home?(home: string): void },
+): void {
+  let emulator: RunningEmulator | undefined;
+  let home: string | undefined;
+  const savedEnv = { ...process.env };
+  before(async () => {
+    emulator = await startEmulator();
+    use.emulator(emulator);
+  });
+  after(() => emulator?.stop());
+  beforeEach(() => {
+    home = mkdtempSync(join(tmpdir(), prefix));
+    use.home?.(home);
+    Object.assign(process.env, emulator!.environmentVariables, { HOME: home });
+    emulator!.controls.reset();
+  });
+  afterEach(() => {
+    process.env = { ...savedEnv };
+    if (home) rmSync(home, { recursive: true, force: true });
   });
 }
